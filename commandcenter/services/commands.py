@@ -1,0 +1,179 @@
+"""Apply a command: validate with the domain, update the case, append history
+and the outbox — in one transaction — then tell listeners."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from ..domain.case import Case, Command
+from ..domain.enums import CommandType
+from ..domain.masking import mask_text
+from ..domain.org import Reference
+from ..domain.sla import WorkCalendar
+from ..domain.timeutil import local, to_epoch
+from ..domain.workflow import Context, Decision, Reason, decide
+from ..store import repo
+from ..store import schema as t
+from ..store.engine import write_tx
+from .events import CasesChanged, Events
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one command: applied (with the new case) or refused (with why)."""
+
+    command: Command
+    decision: Decision
+
+    @property
+    def ok(self) -> bool:
+        return self.decision.ok
+
+    @property
+    def case(self) -> Case | None:
+        return self.decision.case
+
+    @property
+    def reason(self) -> str:
+        return self.decision.reason
+
+
+class _Abort(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+class CommandService:
+    def __init__(
+        self,
+        engine: Engine,
+        ref: Reference,
+        calendar: WorkCalendar,
+        events: Events,
+        clock: Callable[[], datetime],
+        county_code: str,
+        client_id: str = "local",
+        provisional_codes: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.ref = ref
+        self.calendar = calendar
+        self.events = events
+        self.clock = clock
+        self.county_code = county_code
+        self.client_id = client_id
+        self.provisional_codes = provisional_codes
+        self._lock = threading.Lock()  # one writer per process keeps client_seq gap-free
+
+    def apply(self, cmd: Command, origin: str = "local") -> Outcome:
+        return self.apply_many([cmd], origin)[0]
+
+    def apply_many(self, cmds: Sequence[Command], origin: str = "local") -> list[Outcome]:
+        """Apply commands in order, each in its own transaction; refusals change nothing."""
+        outcomes = []
+        changed: list[str] = []
+        created: list[str] = []
+        for cmd in cmds:
+            out = self._apply_one(cmd)
+            outcomes.append(out)
+            if out.ok:
+                changed.append(cmd.case_id)
+                if cmd.type is CommandType.CREATE:
+                    created.append(cmd.case_id)
+            else:
+                log.info(
+                    "refused %s on %s by %s: %s (%s)",
+                    cmd.type.value,
+                    cmd.case_id,
+                    cmd.actor.username,
+                    mask_text(out.reason),
+                    out.decision.code,
+                )
+        if changed:
+            self.events.cases_changed.emit(CasesChanged(tuple(dict.fromkeys(changed)), tuple(created), origin))
+        return outcomes
+
+    def _apply_one(self, cmd: Command) -> Outcome:
+        with self._lock:
+            try:
+                with write_tx(self.engine) as conn:
+                    dup = conn.execute(
+                        select(t.outbox.c.seq).where(t.outbox.c.command_id == cmd.command_id)
+                    ).first()
+                    if dup is not None:
+                        return Outcome(
+                            cmd, Decision(False, code=Reason.DUPLICATE, reason="该操作已执行过（重复提交）")
+                        )
+                    now = self.clock()
+                    case = repo.get_case(conn, cmd.case_id)
+                    target = None
+                    if cmd.type is CommandType.MERGE and isinstance(cmd.payload.get("target_id"), str):
+                        target = repo.get_case(conn, cmd.payload["target_id"])
+                    ctx = Context(self.ref, self.calendar, now, target=target)
+                    if cmd.type is CommandType.CREATE and case is None:
+                        ctx.new_code = self._new_code(conn, now)
+                    decision = decide(case, cmd, ctx)
+                    if not decision.ok:
+                        return Outcome(cmd, decision)
+                    assert decision.case is not None and decision.history is not None
+                    if case is None:
+                        repo.insert_case(conn, decision.case)
+                    elif not repo.update_case(conn, decision.case, case.version):
+                        raise _Abort(Reason.VERSION_CONFLICT, "事件已被他人更新，请刷新后重试")
+                    repo.insert_history(conn, decision.history)
+                    self._append_outbox(conn, cmd)
+                    return Outcome(cmd, decision)
+            except _Abort as a:
+                return Outcome(cmd, Decision(False, code=a.code, reason=a.reason))
+            except Exception as exc:  # database trouble: refuse clearly, nothing half-written
+                log.exception("command %s failed", cmd.command_id)
+                return Outcome(cmd, Decision(False, code="store_error", reason=f"保存失败，未做任何更改：{exc}"))
+
+    def _new_code(self, conn: Connection, now: datetime) -> str:
+        day = local(now).strftime("%Y%m%d")
+        if self.provisional_codes:
+            n = repo.next_code(conn, f"L{self.client_id}{day}")
+            return f"L-{self.client_id[:8]}-{day}-{n:04d}"
+        n = repo.next_code(conn, f"{self.county_code}{day}")
+        return f"{self.county_code}{day}{n:04d}"
+
+    def _append_outbox(self, conn: Connection, cmd: Command) -> None:
+        seq = conn.execute(
+            select(func.coalesce(func.max(t.outbox.c.client_seq), 0)).where(t.outbox.c.client_id == self.client_id)
+        ).scalar_one()
+        a = cmd.actor
+        conn.execute(
+            insert(t.outbox),
+            [
+                {
+                    "command_id": cmd.command_id,
+                    "client_id": self.client_id,
+                    "client_seq": int(seq) + 1,
+                    "type": cmd.type.value,
+                    "case_id": cmd.case_id,
+                    "base_version": cmd.base_version,
+                    "payload": json.dumps(dict(cmd.payload), ensure_ascii=False, default=str),
+                    "actor": json.dumps(
+                        {
+                            "username": a.username,
+                            "role": a.role.value,
+                            "centre_code": a.centre_code,
+                            "department_code": a.department_code,
+                        },
+                        ensure_ascii=False,
+                    ),
+                    "client_ts": to_epoch(cmd.client_ts),
+                    "state": "pending",
+                }
+            ],
+        )

@@ -1,0 +1,281 @@
+"""Read-side queries: a centre's queue, department workloads, KPIs.
+
+Everything is filtered, sorted and counted in SQL; callers get plain rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, case, func, not_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..domain.enums import OPEN_STATUSES, OrgLevel, Priority, Severity, SlaState, Source, Status
+from ..domain.kpi import KpiCounts, Kpis, compute
+from ..domain.timeutil import to_epoch
+from ..store import schema as t
+
+c = t.cases.c
+
+# The columns a queue row carries (enough for the table; the case panel loads the rest).
+QUEUE_COLUMNS = (
+    c.id,
+    c.code,
+    c.title,
+    c.status,
+    c.priority,
+    c.severity,
+    c.source,
+    c.category_code,
+    c.centre_code,
+    c.department_code,
+    c.township_code,
+    c.grid_code,
+    c.address,
+    c.reporter_name,
+    c.reporter_phone,
+    c.created_at,
+    c.updated_at,
+    c.stage_deadline,
+    c.due_soon_at,
+    c.deadline,
+    c.supervised,
+    c.suspended,
+    c.escalated,
+    c.version,
+    c.lon,
+    c.lat,
+)
+
+SORT_KEYS: dict[str, Any] = {
+    "deadline": c.stage_deadline,
+    "created": c.created_at,
+    "updated": c.updated_at,
+    "code": c.code,
+    "priority": case({"critical": 0, "urgent": 1, "normal": 2}, value=c.priority, else_=3),
+    "status": c.status,
+    "department": c.department_code,
+    "category": c.category_code,
+    "title": c.title,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    centres: tuple[str, ...] = ()  # empty: every centre
+    statuses: tuple[Status, ...] = ()  # empty: see open_only
+    open_only: bool = True
+    departments: tuple[str, ...] = ()
+    category: str = ""  # a 大类 or 小类 code (prefix match)
+    township: str = ""
+    grid: str = ""
+    priorities: tuple[Priority, ...] = ()
+    severities: tuple[Severity, ...] = ()
+    sources: tuple[Source, ...] = ()
+    sla: SlaState | None = None
+    supervised: bool | None = None
+    escalated: bool | None = None
+    text: str = ""
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    sort: str = "deadline"
+    descending: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def with_(self, **kw: Any) -> QueueFilter:
+        return replace(self, **kw)
+
+
+def _where(f: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+    w: list[ColumnElement[bool]] = []
+    n = to_epoch(now)
+    if f.centres:
+        w.append(c.centre_code.in_(f.centres) if len(f.centres) > 1 else c.centre_code == f.centres[0])
+    if f.statuses:
+        vals = [s.value for s in f.statuses]
+        w.append(c.status.in_(vals) if len(vals) > 1 else c.status == vals[0])
+    elif f.open_only:
+        w.append(c.is_open.is_(True))
+    if f.departments:
+        w.append(c.department_code.in_(f.departments))
+    if f.category:
+        w.append(c.category_code.like(f.category + "%") if len(f.category) < 4 else c.category_code == f.category)
+    if f.township:
+        w.append(c.township_code == f.township)
+    if f.grid:
+        w.append(c.grid_code == f.grid)
+    if f.priorities:
+        w.append(c.priority.in_([p.value for p in f.priorities]))
+    if f.severities:
+        w.append(c.severity.in_([s.value for s in f.severities]))
+    if f.sources:
+        w.append(c.source.in_([s.value for s in f.sources]))
+    if f.sla is SlaState.OVERDUE:
+        w += [c.is_open.is_(True), c.stage_deadline <= n]
+    elif f.sla is SlaState.DUE_SOON:
+        w += [c.is_open.is_(True), c.due_soon_at <= n, c.stage_deadline > n]
+    elif f.sla is SlaState.NORMAL:
+        w += [c.is_open.is_(True), c.due_soon_at > n]
+    if f.supervised is not None:
+        w.append(c.supervised.is_(f.supervised))
+    if f.escalated is not None:
+        w.append(c.escalated.is_(f.escalated))
+    if f.text.strip():
+        q = "%" + f.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        w.append(
+            or_(
+                c.code.like(q, escape="\\"),
+                c.title.like(q, escape="\\"),
+                c.address.like(q, escape="\\"),
+                c.reporter_name.like(q, escape="\\"),
+                c.reporter_phone.like(q, escape="\\"),
+            )
+        )
+    if f.created_from is not None:
+        w.append(c.created_at >= to_epoch(f.created_from))
+    if f.created_to is not None:
+        w.append(c.created_at < to_epoch(f.created_to))
+    return w
+
+
+def queue_select(f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> Select[Any]:
+    key = SORT_KEYS.get(f.sort, c.stage_deadline)
+    order = [key.desc() if f.descending else key.asc(), c.created_at.desc() if f.descending else c.created_at.asc()]
+    return select(*QUEUE_COLUMNS).where(*_where(f, now)).order_by(*order).limit(limit).offset(offset)
+
+
+def queue(conn: Connection, f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """One page of the queue, as plain dicts (times as epoch seconds)."""
+    return [dict(r) for r in conn.execute(queue_select(f, now, limit, offset)).mappings()]
+
+
+def queue_count(conn: Connection, f: QueueFilter, now: datetime) -> int:
+    return int(conn.execute(select(func.count()).select_from(t.cases).where(*_where(f, now))).scalar_one())
+
+
+def queue_ids(conn: Connection, f: QueueFilter, now: datetime, limit: int = 1_000_000) -> list[str]:
+    """The ordered ids of the whole filtered queue (for a view that fetches rows lazily)."""
+    key = SORT_KEYS.get(f.sort, c.stage_deadline)
+    q = select(c.id).where(*_where(f, now)).order_by(key.desc() if f.descending else key.asc()).limit(limit)
+    return [r[0] for r in conn.execute(q)]
+
+
+def rows_by_ids(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(select(*QUEUE_COLUMNS).where(c.id.in_(ids[i : i + 500]))).mappings():
+            out[r["id"]] = dict(r)
+    return out
+
+
+def status_counts(conn: Connection, centres: Sequence[str], now: datetime) -> dict[str, int]:
+    """Open cases per status, plus due-soon/overdue/supervised/escalated counts (the queue tabs)."""
+    n = to_epoch(now)
+    w: list[ColumnElement[bool]] = [c.is_open.is_(True)]
+    if centres:
+        w.append(c.centre_code.in_(centres))
+    out: dict[str, int] = {s.value: 0 for s in OPEN_STATUSES}
+    for status, cnt in conn.execute(select(c.status, func.count()).where(*w).group_by(c.status)):
+        out[status] = int(cnt)
+    row = conn.execute(
+        select(
+            func.count().filter(c.stage_deadline <= n),
+            func.count().filter(and_(c.due_soon_at <= n, c.stage_deadline > n)),
+            func.count().filter(c.supervised.is_(True)),
+            func.count().filter(c.escalated.is_(True)),
+        ).where(*w)
+    ).one()
+    out.update(overdue=int(row[0]), due_soon=int(row[1]), supervised=int(row[2]), escalated=int(row[3]))
+    return out
+
+
+@dataclass(frozen=True)
+class Workload:
+    department_code: str
+    open: int
+    overdue: int
+    due_soon: int
+    supervised: int
+    closed_in_range: int = 0
+
+
+def workloads(
+    conn: Connection,
+    now: datetime,
+    centres: Sequence[str] = (),
+    closed_from: datetime | None = None,
+    closed_to: datetime | None = None,
+) -> dict[str, Workload]:
+    """Per department: open, overdue, due-soon, supervised; optionally closed in a range."""
+    n = to_epoch(now)
+    w: list[ColumnElement[bool]] = [c.is_open.is_(True), c.department_code.is_not(None)]
+    if centres:
+        w.append(c.centre_code.in_(centres))
+    q = (
+        select(
+            c.department_code,
+            func.count(),
+            func.count().filter(c.stage_deadline <= n),
+            func.count().filter(and_(c.due_soon_at <= n, c.stage_deadline > n)),
+            func.count().filter(c.supervised.is_(True)),
+        )
+        .where(*w)
+        .group_by(c.department_code)
+    )
+    out = {d: Workload(d, int(a), int(b), int(s), int(v)) for d, a, b, s, v in conn.execute(q)}
+    if closed_from is not None and closed_to is not None:
+        wc: list[ColumnElement[bool]] = [
+            c.closed_at >= to_epoch(closed_from),
+            c.closed_at < to_epoch(closed_to),
+            c.department_code.is_not(None),
+        ]
+        if centres:
+            wc.append(c.centre_code.in_(centres))
+        for d, k in conn.execute(select(c.department_code, func.count()).where(*wc).group_by(c.department_code)):
+            old = out.get(d, Workload(d, 0, 0, 0, 0))
+            out[d] = replace(old, closed_in_range=int(k))
+    return out
+
+
+def kpi_counts(
+    conn: Connection, start: datetime, end: datetime, now: datetime, centres: Sequence[str] = ()
+) -> KpiCounts:
+    """The KPI inputs over cases registered in [start, end) — see domain.kpi for the definitions."""
+    n = to_epoch(now)
+    closed = c.closed_at.is_not(None)
+    fed = c.feedback_at.is_not(None)
+    disp = c.dispatched_at.is_not(None)
+    late_open = and_(
+        not_(fed), c.status.in_([Status.DISPATCHED.value, Status.IN_PROGRESS.value]), c.stage_deadline <= n
+    )
+    local_levels = [OrgLevel.TOWNSHIP.value, OrgLevel.VILLAGE.value, OrgLevel.GRID.value]
+    w: list[ColumnElement[bool]] = [
+        c.accepted_at >= to_epoch(start),
+        c.accepted_at < to_epoch(end),
+        c.status.not_in([Status.REJECTED.value, Status.MERGED.value]),
+    ]
+    if centres:
+        w.append(c.centre_code.in_(centres))
+    q = select(
+        func.count(),
+        func.count().filter(or_(closed, c.deadline <= n)),
+        func.count().filter(closed),
+        func.count().filter(and_(closed, c.closed_on_time.is_(True))),
+        func.count().filter(disp),
+        func.count().filter(and_(disp, or_(fed, late_open))),
+        func.count().filter(and_(disp, fed, c.handled_on_time.is_(True))),
+        func.count().filter(and_(disp, fed)),
+        func.count().filter(and_(disp, fed, c.rework_count > 0)),
+        func.count().filter(and_(disp, c.return_count > 0)),
+        func.coalesce(func.sum(case((and_(disp, fed), c.feedback_at - c.dispatched_at), else_=0)), 0),
+        func.count().filter(and_(closed, c.resolved_level.in_(local_levels))),
+    ).where(*w)
+    r = conn.execute(q).one()
+    return KpiCounts(*(int(x) for x in r[:10]), float(r[10]), int(r[11]))
+
+
+def kpis(conn: Connection, start: datetime, end: datetime, now: datetime, centres: Sequence[str] = ()) -> Kpis:
+    return compute(kpi_counts(conn, start, end, now, centres))
