@@ -84,3 +84,37 @@ OTHER_HANDLER = Actor("h2", Role.DEPT_HANDLER, T1, "D-330122001-governance", "�
 GRIDDER = Actor("g1", Role.GRID_WORKER, T1, display_name="网格员")
 WALL = Actor("wall", Role.WALL, COUNTY)
 AUDITOR = Actor("audit", Role.AUDITOR, COUNTY)
+
+
+def make_workspace(path, clock, n_cases: int = 0):  # type: ignore[no-untyped-def]
+    """A real SQLite workspace at `path` with the small reference world and
+    `n_cases` reported cases created through the command path."""
+    from commandcenter.domain.case import Command, new_id
+    from commandcenter.domain.enums import CommandType
+    from commandcenter.services.workspace import Workspace
+    from commandcenter.store import repo
+    from commandcenter.store.engine import make_engine, write_tx
+    from commandcenter.store.migrate import upgrade
+
+    engine = make_engine(path)
+    upgrade(engine)
+    ref = small_reference()
+    with write_tx(engine) as conn:
+        org = [{"code": u.code, "name": u.name, "level": u.level.value, "parent_code": u.parent_code}
+               for u in ref.org_units.values()]
+        repo.write_reference(conn, org, ref.centres.values(), ref.departments.values(),
+                             list(ref.categories.values()))
+        repo.set_meta(conn, "county_code", COUNTY)
+    ws = Workspace(engine, clock)
+    for i in range(n_cases):
+        ws.commands.apply(Command(CommandType.CREATE, new_id(), GRIDDER, {
+            "title": f"测试事件{i + 1}", "grid_code": GRID1, "category_code": "0101",
+            "reporter_name": "张三", "reporter_phone": "13812345678", "address": f"白云路{i + 1}号"}))
+    return ws
+
+
+@pytest.fixture
+def workspace(tmp_path, clock):  # type: ignore[no-untyped-def]
+    ws = make_workspace(tmp_path / "cc.db", clock, n_cases=5)
+    yield ws
+    ws.close()

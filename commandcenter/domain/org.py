@@ -151,6 +151,22 @@ def load_categories(path: Path) -> list[Category]:
     return out
 
 
+# Where a township sends a kind of work it has no station for.
+KIND_FALLBACK = {
+    "fire": "emergency",
+    "water": "emergency",
+    "housing": "enforcement",
+    "transport": "enforcement",
+    "ecology": "enforcement",
+    "natural_resources": "enforcement",
+    "civil": "service",
+    "hrss": "service",
+    "health": "service",
+    "education": "service",
+    "agriculture": "service",
+}
+
+
 @dataclass
 class Reference:
     """The reference data a decision needs, held in memory (it is small)."""
@@ -203,13 +219,18 @@ class Reference:
         return [d for d in self.departments.values() if d.centre_code == centre_code]
 
     def suggest_department(self, category_code: str | None, centre_code: str) -> Department | None:
-        """The category's default department at this centre, if it has one."""
+        """The category's default department at this centre.
+
+        A township has no bureau of every kind: its four platforms take over
+        (KIND_FALLBACK), and the 综治工作平台 takes what is left.
+        """
         cat = self.categories.get(category_code or "")
         if cat is None or not cat.default_dept_kind:
             return None
-        for d in self.departments_of(centre_code):
-            if d.kind == cat.default_dept_kind:
-                return d
+        by_kind = {d.kind: d for d in self.departments_of(centre_code)}
+        for kind in (cat.default_dept_kind, KIND_FALLBACK.get(cat.default_dept_kind), "governance"):
+            if kind and kind in by_kind:
+                return by_kind[kind]
         return None
 
 
