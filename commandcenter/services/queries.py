@@ -143,8 +143,9 @@ def _where(f: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
 
 def queue_select(f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> Select[Any]:
     key = SORT_KEYS.get(f.sort, c.stage_deadline)
-    order = [key.desc() if f.descending else key.asc(), c.created_at.desc() if f.descending else c.created_at.asc()]
-    return select(*QUEUE_COLUMNS).where(*_where(f, now)).order_by(*order).limit(limit).offset(offset)
+    # one sort key only, so the (centre, is_open, stage_deadline) index serves the page without a sort
+    order = key.desc() if f.descending else key.asc()
+    return select(*QUEUE_COLUMNS).where(*_where(f, now)).order_by(order).limit(limit).offset(offset)
 
 
 def queue(conn: Connection, f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
