@@ -1,0 +1,1 @@
+"""Demo county generator and live incident simulator (no Qt)."""
