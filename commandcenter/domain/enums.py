@@ -11,7 +11,7 @@ class _Labeled(str, Enum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> _Labeled:
+    def __new__(cls, value: str, label: str = "") -> _Labeled:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

@@ -104,7 +104,7 @@ def parse_limit(text: str | int | float) -> int:
     if not m:
         raise ValueError(f"时限格式应为 30m、2h 或 3d：{text!r}")
     value, unit = float(m.group(1)), m.group(2)
-    return int(round(value * {"m": 1, "h": 60, "d": WORKDAY_MINUTES}[unit]))
+    return round(value * {"m": 1, "h": 60, "d": WORKDAY_MINUTES}[unit])
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ class Capability(str, Enum):
     VIEW_AUDIT = "view_audit"
 
 
-_CASE_STAFF = {C.COMMENT, C.URGE, C.EVALUATE, C.REVEAL_PII, Capability.VIEW_QUEUE, Capability.VIEW_PII}
+_CASE_STAFF: set[C | Capability] = {C.COMMENT, C.URGE, C.EVALUATE, C.REVEAL_PII, Capability.VIEW_QUEUE, Capability.VIEW_PII}
 
 PERMISSIONS: dict[R, frozenset[C | Capability]] = {
     R.OPERATOR: frozenset(

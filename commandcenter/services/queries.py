@@ -274,8 +274,12 @@ def kpi_counts(
         func.coalesce(func.sum(case((and_(disp, fed), c.feedback_at - c.dispatched_at), else_=0)), 0),
         func.count().filter(and_(closed, c.resolved_level.in_(local_levels))),
     ).where(*w)
-    r = conn.execute(q).one()
-    return KpiCounts(*(int(x) for x in r[:10]), float(r[10]), int(r[11]))
+    r = [int(x) for x in conn.execute(q).one()]
+    return KpiCounts(
+        registered=r[0], due=r[1], closed=r[2], closed_on_time=r[3], dispatched=r[4], handle_due=r[5],
+        handled_on_time=r[6], fed_back=r[7], reworked=r[8], returned=r[9], handle_seconds=float(r[10]),
+        closed_local=r[11],
+    )
 
 
 def kpis(conn: Connection, start: datetime, end: datetime, now: datetime, centres: Sequence[str] = ()) -> Kpis:

@@ -120,7 +120,7 @@ def build_world(seed: int = 330122, password_cost: int = 2**12) -> DemoWorld:
     """The demo county's reference data and users (no cases)."""
     geo = build_demo_geometry(seed)
     rng = random.Random(seed)
-    org_rows = [
+    org_rows: list[dict[str, Any]] = [
         {
             "code": u.code,
             "name": u.name,
@@ -379,10 +379,10 @@ class HistoryBuilder:
                 return _minutes(rng, 15), C.REJECT, self.actors.operator(centre), {"reason": "不属于受理范围，已告知反映人"}
             return _minutes(rng, 10), C.ACCEPT, self.actors.operator(centre), {}
         if st is Status.REGISTERED:
-            if centre != COUNTY_CODE and (case.severity is not Severity.ORDINARY or rng.random() < 0.04):
-                if not case.escalated:
-                    return _minutes(rng, 30), C.ESCALATE, self.actors.lead(centre), {
-                        "reason": "涉及多部门职责，需县级统筹协调"}
+            serious = case.severity is not Severity.ORDINARY or rng.random() < 0.04
+            if centre != COUNTY_CODE and serious and not case.escalated:
+                return _minutes(rng, 30), C.ESCALATE, self.actors.lead(centre), {
+                    "reason": "涉及多部门职责，需县级统筹协调"}
             dept = self.ref.suggest_department(case.category_code, centre)
             if dept is None:
                 return None

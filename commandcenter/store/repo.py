@@ -77,7 +77,7 @@ def case_to_row(c: Case) -> dict[str, Any]:
     return row
 
 
-def row_to_case(r: Mapping[str, Any]) -> Case:
+def row_to_case(r: Mapping[Any, Any]) -> Case:
     kw: dict[str, Any] = {k: r[k] for k in CASE_COLUMNS if k != "is_open"}
     kw["source"] = Source(r["source"])
     kw["priority"] = Priority(r["priority"])

@@ -9,7 +9,14 @@ import pytest
 from commandcenter.domain.case import Actor, Case, Command
 from commandcenter.domain.enums import CommandType as C
 from commandcenter.domain.enums import OrgLevel, Priority, Role, SlaState, Status
-from commandcenter.domain.workflow import _RULES, Context, Reason, available_commands, check_invariants, decide
+from commandcenter.domain.workflow import (
+    _RULES,
+    Context,
+    Reason,
+    available_commands,
+    check_invariants,
+    decide,
+)
 from tests.conftest import (
     AUDITOR,
     COUNTY,
