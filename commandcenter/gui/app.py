@@ -1,0 +1,157 @@
+"""The QApplication, its font, theme and translators, and the top-level wiring.
+
+    from commandcenter.gui.app import run
+    sys.exit(run(workspace, actor, sim_status=simulator.status_text))
+
+``make_main_window`` builds the window without touching application-wide state
+(tests use it on the shared pytest-qt QApplication).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..domain.case import Actor
+from ..resources import RESOURCES
+from ..services.workspace import Workspace
+from .views.main_window import MainWindow
+
+APP_NAME = "CommandCenter"
+SOURCE_LANGUAGE = "zh_CN"  # the strings in the code are Chinese; no .qm needed
+STYLES = RESOURCES / "styles"
+TRANSLATIONS = RESOURCES / "translations"
+THEMES = ("dark", "light")
+
+# Preferred CJK UI fonts, best first (Linux, Windows, macOS).
+CJK_FONT_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "Noto Sans SC",
+)
+UI_POINT_SIZE = 11  # legible at a duty desk on a 1920x1080 screen
+
+
+def cjk_font_family() -> str | None:
+    """The first installed family of CJK_FONT_FAMILIES, or None."""
+    installed = set(QFontDatabase.families())
+    return next((f for f in CJK_FONT_FAMILIES if f in installed), None)
+
+
+def ui_font() -> QFont:
+    font = QFont(QApplication.font())
+    family = cjk_font_family()
+    if family is not None:
+        font.setFamilies([family])
+    font.setPointSize(UI_POINT_SIZE)
+    return font
+
+
+def stylesheet_path(theme: str) -> Path:
+    return STYLES / f"{theme}.qss"
+
+
+def load_stylesheet(theme: str) -> str:
+    """The theme's QSS ('' when the theme has no stylesheet)."""
+    path = stylesheet_path(theme)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def theme_palette(theme: str) -> QPalette:
+    """A palette matching the QSS, so parts the stylesheet does not reach agree with it."""
+    dark = theme == "dark"
+    colours = {
+        QPalette.ColorRole.Window: "#111820" if dark else "#f3f5f8",
+        QPalette.ColorRole.WindowText: "#d3dbe4" if dark else "#1f2933",
+        QPalette.ColorRole.Base: "#0d1319" if dark else "#ffffff",
+        QPalette.ColorRole.AlternateBase: "#121a23" if dark else "#f6f8fa",
+        QPalette.ColorRole.Text: "#d3dbe4" if dark else "#1f2933",
+        QPalette.ColorRole.Button: "#18212b" if dark else "#e9edf2",
+        QPalette.ColorRole.ButtonText: "#d3dbe4" if dark else "#1f2933",
+        QPalette.ColorRole.Highlight: "#1f4f8a" if dark else "#cfe3ff",
+        QPalette.ColorRole.HighlightedText: "#ffffff" if dark else "#0b1a2b",
+        QPalette.ColorRole.ToolTipBase: "#1c2530" if dark else "#ffffff",
+        QPalette.ColorRole.ToolTipText: "#d3dbe4" if dark else "#1f2933",
+        QPalette.ColorRole.PlaceholderText: "#6b7888" if dark else "#8a96a3",
+        QPalette.ColorRole.Link: "#58a6ff" if dark else "#0b5cd5",
+    }
+    palette = QPalette()
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Install resources/translations/commandcenter_<lang>.qm if there is one.
+
+    zh_CN is the source language: nothing to load.  Returns the installed
+    translator (kept alive by its parent, the application) or None.
+    """
+    if not lang or lang == SOURCE_LANGUAGE:
+        return None
+    translator = QTranslator(app)
+    if translator.load(QLocale(lang), "commandcenter", "_", str(TRANSLATIONS)):
+        app.installTranslator(translator)
+        return translator
+    translator.deleteLater()
+    return None
+
+
+def configure_application(app: QApplication, *, lang: str = SOURCE_LANGUAGE, theme: str = "dark") -> None:
+    """Application-wide set-up: name, CJK font, style, theme and translator."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setFont(ui_font())
+    if theme in THEMES:
+        app.setStyle("Fusion")
+        app.setPalette(theme_palette(theme))
+        app.setStyleSheet(load_stylesheet(theme))
+    install_translator(app, lang)
+
+
+def make_main_window(
+    workspace: Workspace,
+    actor: Actor,
+    *,
+    sim_status: Callable[[], str] | None = None,
+    theme: str | None = None,
+) -> MainWindow:
+    """The main window, not yet shown.  ``theme`` styles just this window (for
+    tests and previews); ``run`` themes the whole application instead."""
+    window = MainWindow(workspace, actor, sim_status)
+    if theme is not None:
+        window.setStyleSheet(load_stylesheet(theme))
+        window.set_theme(theme)
+    return window
+
+
+def run(
+    workspace: Workspace,
+    actor: Actor,
+    *,
+    sim_status: Callable[[], str] | None = None,
+    lang: str = SOURCE_LANGUAGE,
+    theme: str = "dark",
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Create the QApplication, show the main window maximised and run the event loop."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
+    configure_application(app, lang=lang, theme=theme)
+    window = make_main_window(workspace, actor, sim_status=sim_status)
+    window.set_theme(theme)
+    window.resize(1920, 1080)
+    window.showMaximized()
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()

@@ -1,0 +1,529 @@
+"""The duty workstation's main window: working-set tabs, the live queue, the case
+summary and the status bar.
+
+Threading: the workspace announces changes through a plain-Python event that
+may fire on any thread (the live simulator and the sync worker run in their own
+threads).  ``_EventBridge`` turns each into a Qt signal, delivered to the window
+on the GUI thread through a queued connection as ``sig_cases_changed``.  Bursts
+are coalesced: the first change starts a single-shot timer and the queue is
+re-queried when it fires, so the view refreshes at most ~10 times a second.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QWidget
+
+from ...domain.case import Actor
+from ...domain.enums import OPEN_STATUSES, SlaState, Status
+from ...domain.timeutil import fmt_local
+from ...services import queries
+from ...services.events import CasesChanged, Event
+from ...services.queries import QueueFilter
+from ...services.workspace import Workspace
+from ..forms.ui_main_window import Ui_MainWindow
+from ..models.queue_model import (
+    COL_ADDRESS,
+    COL_CATEGORY,
+    COL_CODE,
+    COL_CREATED,
+    COL_DEADLINE,
+    COL_OWNER,
+    COL_PRIORITY,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_TITLE,
+    COLUMN_SORT_KEYS,
+    QueueModel,
+)
+from .case_detail import missing_html, placeholder_html, render_case_html
+
+REFRESH_INTERVAL_MS = 100  # coalesce bursts of changes: at most ~10 refreshes a second
+SEARCH_DEBOUNCE_MS = 250
+TICK_INTERVAL_MS = 30_000  # countdowns and SLA states move with the clock
+STATUS_INTERVAL_MS = 1_000  # the simulator's status text
+
+_QUEUED = Qt.ConnectionType.QueuedConnection
+
+# Initial column widths (px) for a 1920-wide screen; the title and address columns
+# share what is left (they stretch).
+_COLUMN_WIDTHS = {
+    COL_CODE: 176,
+    COL_STATUS: 110,
+    COL_PRIORITY: 86,
+    COL_SOURCE: 96,
+    COL_CATEGORY: 120,
+    COL_OWNER: 170,
+    COL_CREATED: 96,
+    COL_DEADLINE: 120,
+}
+_STRETCHED_COLUMNS = (COL_TITLE, COL_ADDRESS)
+
+
+class _EventBridge(QObject):
+    """Forwards a plain-Python event (emitted on any thread) as a Qt signal.
+
+    ``sig_event`` is emitted on the emitting thread; connect it with a queued
+    connection to reach the receiver's thread.  ``detach()`` disconnects from the
+    event; after it returns no further emission happens.
+    """
+
+    sig_event = Signal(object)
+
+    def __init__(self, event: Event[CasesChanged], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._event = event
+        self._lock = threading.Lock()
+        self._attached = True
+        event.connect(self._forward)
+
+    def _forward(self, value: CasesChanged) -> None:
+        with self._lock:
+            if not self._attached:
+                return
+            try:
+                self.sig_event.emit(value)
+            except RuntimeError:  # the Qt object is gone (destroyed without detach()): stop listening
+                self._attached = False
+                self._event.disconnect(self._forward)
+
+    def detach(self) -> None:
+        self._event.disconnect(self._forward)
+        with self._lock:
+            self._attached = False
+
+
+@dataclass(frozen=True)
+class WorkSet:
+    """One tab of the queue: its filter, default sort and how to count it."""
+
+    key: str
+    label: str
+    filter: QueueFilter
+    count: Callable[[Mapping[str, int]], int] | None
+
+
+def _count_of(*keys: str) -> Callable[[Mapping[str, int]], int]:
+    return lambda counts: sum(counts.get(k, 0) for k in keys)
+
+
+_OPEN_KEYS = tuple(s.value for s in Status if s in OPEN_STATUSES)
+
+
+class MainWindow(QMainWindow):
+    """The workstation window for one logged-in actor over one workspace."""
+
+    sig_cases_changed = Signal(object)  # CasesChanged, always on the GUI thread
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        actor: Actor,
+        sim_status: Callable[[], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self._ws = workspace
+        self._actor = actor
+        self._sim_status = sim_status
+        self._closed = False
+        self._selected_id: str | None = None
+        self._shown_id: str | None = None  # the case the detail pane shows
+        self._changed_ids: set[str] = set()
+        self._counts: dict[str, int] = {}
+        self._user_names = {a.username: a.display_name for a in workspace.users() if a.display_name}
+        self._work_sets = self._make_work_sets()
+        self._sort = (self._work_sets[0].filter.sort, self._work_sets[0].filter.descending)
+
+        self.model = QueueModel(workspace, self)
+        self._bridge = _EventBridge(workspace.events.cases_changed, self)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_INTERVAL_MS)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(TICK_INTERVAL_MS)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_INTERVAL_MS)
+
+        self._setup_tabs()
+        self._setup_centres()
+        self._setup_view()
+        self._setup_status_bar()
+        self._setup_shortcuts()
+        self._connect_signals()
+
+        self._apply_filter()
+        self.ui.caseDetail.setHtml(placeholder_html())
+        self._tick_timer.start()
+        if self._sim_status is not None:
+            self._status_timer.start()
+
+    # --- set-up -------------------------------------------------------------------
+
+    def _make_work_sets(self) -> list[WorkSet]:
+        S = Status
+        return [
+            WorkSet("reported", self.tr("待受理"), QueueFilter(statuses=(S.REPORTED,)), _count_of("reported")),
+            WorkSet("registered", self.tr("待派遣"), QueueFilter(statuses=(S.REGISTERED,)), _count_of("registered")),
+            WorkSet(
+                "handling",
+                self.tr("处置中"),
+                QueueFilter(statuses=(S.DISPATCHED, S.IN_PROGRESS)),
+                _count_of("dispatched", "in_progress"),
+            ),
+            WorkSet(
+                "checking", self.tr("待核查"), QueueFilter(statuses=(S.AWAITING_CHECK,)), _count_of("awaiting_check")
+            ),
+            WorkSet("due_soon", self.tr("即将超期"), QueueFilter(sla=SlaState.DUE_SOON), _count_of("due_soon")),
+            WorkSet("overdue", self.tr("已超期"), QueueFilter(sla=SlaState.OVERDUE), _count_of("overdue")),
+            WorkSet("supervised", self.tr("督办"), QueueFilter(supervised=True), _count_of("supervised")),
+            WorkSet("escalated", self.tr("已上报"), QueueFilter(escalated=True), _count_of("escalated")),
+            WorkSet("open", self.tr("全部在办"), QueueFilter(open_only=True), _count_of(*_OPEN_KEYS)),
+            WorkSet(
+                "closed",
+                self.tr("已结案"),
+                QueueFilter(statuses=(S.CLOSED, S.ARCHIVED), open_only=False, sort="updated", descending=True),
+                None,
+            ),
+        ]
+
+    def _setup_tabs(self) -> None:
+        tabs = self.ui.setTabs
+        tabs.setExpanding(False)
+        tabs.setDrawBase(False)
+        tabs.setUsesScrollButtons(True)
+        for i, ws in enumerate(self._work_sets):
+            tabs.addTab(ws.label)
+            tabs.setTabData(i, ws.key)
+            if i < 10:
+                tabs.setTabToolTip(i, f"{ws.label}（Ctrl+{(i + 1) % 10}）")
+
+    def _setup_centres(self) -> None:
+        combo = self.ui.centreCombo
+        combo.addItem(self.tr("全县"), "")
+        centres = sorted(self._ws.ref.centres.values(), key=lambda c: (len(c.code), c.code))
+        for c in centres:
+            combo.addItem(c.name, c.code)
+        home = combo.findData(self._actor.centre_code or "")
+        combo.setCurrentIndex(max(home, 0))
+
+    def _setup_view(self) -> None:
+        view = self.ui.queueView
+        view.setModel(self.model)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col in _STRETCHED_COLUMNS:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        for col, width in _COLUMN_WIDTHS.items():
+            view.setColumnWidth(col, width)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        self._show_sort_indicator()
+        vh = view.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(30)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.ui.mainSplitter.setStretchFactor(0, 3)
+        self.ui.mainSplitter.setStretchFactor(1, 1)
+        self.ui.mainSplitter.setSizes([1420, 460])
+
+    def _setup_status_bar(self) -> None:
+        bar = self.ui.statusbar
+        a = self._actor
+        centre = self._ws.ref.centres.get(a.centre_code or "")
+        who = a.display_name or a.username
+        parts = [f"{who}（{a.role.label}）"]
+        if centre is not None:
+            parts.append(centre.name)
+        self.userLabel = self._status_label("userLabel", " · ".join(parts))
+        self.connectionLabel = self._status_label("connectionLabel", "● " + self.tr("单机模式"))
+        self.connectionLabel.setToolTip(self.tr("未配置服务器：本机数据库即为权威数据"))
+        self.countsLabel = self._status_label("countsLabel", "")
+        self.simLabel = self._status_label("simLabel", "")
+        self.simLabel.setVisible(self._sim_status is not None)
+        self.updatedLabel = self._status_label("updatedLabel", "")
+        bar.addWidget(self.userLabel)
+        bar.addPermanentWidget(self.connectionLabel)
+        bar.addPermanentWidget(self.countsLabel)
+        bar.addPermanentWidget(self.simLabel)
+        bar.addPermanentWidget(self.updatedLabel)
+
+    def _status_label(self, name: str, text: str) -> QLabel:
+        label = QLabel(text, self.ui.statusbar)
+        label.setObjectName(name)
+        return label
+
+    def _setup_shortcuts(self) -> None:
+        self.addAction(self.ui.actionFocusSearch)
+        self.addAction(self.ui.actionRefresh)
+        # Ctrl+1 … Ctrl+9 for the first nine tabs, Ctrl+0 for the tenth (已结案)
+        count = min(len(self._work_sets), 10)
+        self._tab_shortcuts = [QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self) for i in range(count)]
+
+    def _connect_signals(self) -> None:
+        """Every signal connection of the window, in one place."""
+        self._bridge.sig_event.connect(self.sig_cases_changed, _QUEUED)
+        self.sig_cases_changed.connect(self.on_workspace_cases_changed)
+        self._refresh_timer.timeout.connect(self.on_refresh_timer_timeout)
+        self._search_timer.timeout.connect(self.on_search_timer_timeout)
+        self._tick_timer.timeout.connect(self.on_tick_timer_timeout)
+        self._status_timer.timeout.connect(self.on_status_timer_timeout)
+        self.ui.setTabs.currentChanged.connect(self.on_tabs_current_changed)
+        self.ui.searchEdit.textChanged.connect(self.on_search_text_changed)
+        self.ui.searchEdit.returnPressed.connect(self.on_search_return_pressed)
+        self.ui.centreCombo.currentIndexChanged.connect(self.on_centre_index_changed)
+        self.ui.queueView.horizontalHeader().sortIndicatorChanged.connect(self.on_header_sort_changed)
+        self.ui.queueView.selectionModel().selectionChanged.connect(self.on_queue_selection_changed)
+        self.model.sig_refreshed.connect(self.on_model_refreshed)
+        self.ui.actionFocusSearch.triggered.connect(self.on_search_action_triggered)
+        self.ui.actionRefresh.triggered.connect(self.on_refresh_action_triggered)
+        for i, shortcut in enumerate(self._tab_shortcuts):
+            shortcut.activated.connect(partial(self.ui.setTabs.setCurrentIndex, i))
+
+    # --- public API ---------------------------------------------------------------
+
+    @property
+    def work_sets(self) -> list[WorkSet]:
+        return list(self._work_sets)
+
+    @property
+    def selected_case_id(self) -> str | None:
+        return self._selected_id
+
+    def current_filter(self) -> QueueFilter:
+        """The queue filter for the current tab, centre, search text and sort."""
+        ws = self._work_sets[max(self.ui.setTabs.currentIndex(), 0)]
+        centre = self.ui.centreCombo.currentData() or ""
+        key, descending = self._sort
+        return ws.filter.with_(
+            centres=(centre,) if centre else (),
+            text=self.ui.searchEdit.text().strip(),
+            sort=key,
+            descending=descending,
+        )
+
+    def select_case(self, case_id: str) -> bool:
+        """Select (and open) the case's row if it is in the current queue."""
+        row = self.model.row_of(case_id)
+        if row < 0:
+            return False
+        view = self.ui.queueView
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        view.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+        view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def refresh(self, *, reload_detail: bool = False) -> None:
+        """Re-query the queue and the counts now (F5, the timers, coalesced changes)."""
+        self._refresh_timer.stop()
+        anchor = self._scroll_anchor()
+        self.model.refresh()
+        self._restore_scroll(anchor)
+        changed, self._changed_ids = self._changed_ids, set()
+        if self._selected_id is not None and (reload_detail or self._selected_id in changed):
+            self._show_case(self._selected_id)
+
+    def set_theme(self, theme: str) -> None:
+        """Match colours drawn by the window itself (not by the QSS) to the theme."""
+        self.model.set_dark(theme != "light")
+
+    def set_connection_state(self, text: str, tooltip: str = "") -> None:
+        """Show the sync state (the sync worker calls this; standalone: 单机模式)."""
+        self.connectionLabel.setText("● " + text)
+        self.connectionLabel.setToolTip(tooltip)
+
+    def shutdown(self) -> None:
+        """Stop listening and stop the timers (idempotent); called on close."""
+        if self._closed:
+            return
+        self._closed = True
+        self._bridge.detach()
+        for timer in (self._refresh_timer, self._search_timer, self._tick_timer, self._status_timer):
+            timer.stop()
+
+    # --- slots --------------------------------------------------------------------
+
+    def on_workspace_cases_changed(self, event: CasesChanged) -> None:
+        if self._closed:
+            return
+        if event.created:
+            self.model.mark_new(event.created)
+        self._changed_ids.update(event.case_ids)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def on_refresh_timer_timeout(self) -> None:
+        self.refresh()
+
+    def on_tick_timer_timeout(self) -> None:
+        self.refresh(reload_detail=True)
+
+    def on_status_timer_timeout(self) -> None:
+        self._update_sim_status()
+
+    def on_refresh_action_triggered(self) -> None:
+        self.refresh(reload_detail=True)
+
+    def on_search_action_triggered(self) -> None:
+        self.ui.searchEdit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.ui.searchEdit.selectAll()
+
+    def on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def on_search_return_pressed(self) -> None:
+        self._search_timer.stop()
+        self._apply_filter()
+
+    def on_search_timer_timeout(self) -> None:
+        self._apply_filter()
+
+    def on_centre_index_changed(self, _index: int) -> None:
+        self._apply_filter()
+
+    def on_tabs_current_changed(self, index: int) -> None:
+        if not 0 <= index < len(self._work_sets):
+            return
+        f = self._work_sets[index].filter
+        self._sort = (f.sort, f.descending)
+        self._show_sort_indicator()
+        self._apply_filter()
+
+    def on_header_sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        key = COLUMN_SORT_KEYS[column] if 0 <= column < len(COLUMN_SORT_KEYS) else None
+        if key is None:  # not a sortable column: put the indicator back
+            self._show_sort_indicator()
+            return
+        self._sort = (key, order == Qt.SortOrder.DescendingOrder)
+        self._apply_filter()
+
+    def on_queue_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.ui.queueView.selectionModel().selectedRows()
+        if not rows:
+            return  # the row left the queue or the filter changed: keep showing the case
+        case_id = self.model.case_id(rows[0].row())
+        if case_id is None:
+            return
+        if self.model.is_new(case_id):
+            self.model.mark_seen(case_id)
+        if case_id != self._selected_id:
+            self._selected_id = case_id
+            self._show_case(case_id)
+
+    def on_model_refreshed(self) -> None:
+        self._update_counts()
+        self._update_sim_status()
+        now = self.model.last_refresh or self._ws.now()
+        self.updatedLabel.setText(self.tr("最后更新 {t}").format(t=fmt_local(now, "%H:%M:%S")))
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        """A new filter: reset the model, then reselect the case that was selected."""
+        self._search_timer.stop()
+        self._refresh_timer.stop()
+        self._changed_ids.clear()
+        selected = self._selected_id
+        self.model.set_filter(self.current_filter())
+        if selected is not None and self.model.row_of(selected) >= 0:
+            self.select_case(selected)
+        else:
+            self.ui.queueView.scrollToTop()
+
+    def _show_sort_indicator(self) -> None:
+        header = self.ui.queueView.horizontalHeader()
+        key, descending = self._sort
+        col = COLUMN_SORT_KEYS.index(key) if key in COLUMN_SORT_KEYS else -1
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(col, order)
+        header.blockSignals(blocked)
+
+    def _scroll_anchor(self) -> tuple[str, int] | None:
+        """The case at the top of the viewport and its offset, if the user scrolled down."""
+        view = self.ui.queueView
+        if view.verticalScrollBar().value() == 0:
+            return None  # at the top: stay there, arrivals show up
+        index = view.indexAt(QPoint(1, 1))
+        case_id = self.model.case_id(index.row()) if index.isValid() else None
+        return (case_id, view.visualRect(index).top()) if case_id is not None else None
+
+    def _restore_scroll(self, anchor: tuple[str, int] | None) -> None:
+        if anchor is None:
+            return
+        case_id, offset = anchor
+        row = self.model.row_of(case_id)
+        if row < 0:
+            return
+        view = self.ui.queueView
+        view.doItemsLayout()  # the scroll range is updated lazily; bring it up to date first
+        bar = view.verticalScrollBar()
+        target = view.rowViewportPosition(row) + bar.value() - offset
+        bar.setValue(max(0, target))
+
+    def _show_case(self, case_id: str) -> None:
+        case = self._ws.case(case_id)
+        if case is None:
+            self.ui.caseDetail.setHtml(missing_html())
+            self._shown_id = None
+            return
+        history = self._ws.history(case_id)
+        bar = self.ui.caseDetail.verticalScrollBar()
+        keep = bar.value() if case_id == self._shown_id else 0  # a live update keeps the reader's place
+        self.ui.caseDetail.setHtml(render_case_html(case, history, self._ws.ref, self._ws.now(), self._user_names))
+        self._shown_id = case_id
+        bar.setValue(keep)
+
+    def _update_counts(self) -> None:
+        centre = self.ui.centreCombo.currentData() or ""
+        with self._ws.read() as conn:
+            counts = queries.status_counts(conn, [centre] if centre else [], self._ws.now())
+            total = self.model.rowCount()
+            if total >= self.model.limit:
+                total = queries.queue_count(conn, self.model.filter, self._ws.now())
+        self._counts = counts
+        tabs = self.ui.setTabs
+        for i, ws in enumerate(self._work_sets):
+            text = ws.label if ws.count is None else f"{ws.label} ({ws.count(counts)})"
+            if tabs.tabText(i) != text:
+                tabs.setTabText(i, text)
+        open_n = sum(counts.get(k, 0) for k in _OPEN_KEYS)
+        self.countsLabel.setText(
+            self.tr("在办 {n} · 超期 {m}").format(n=open_n, m=counts.get("overdue", 0))
+        )
+        shown = self.model.rowCount()
+        if total > shown:
+            info = self.tr("显示前 {shown} 条，共 {total} 条").format(shown=shown, total=total)
+        else:
+            info = self.tr("共 {total} 条").format(total=total)
+        self.ui.queueInfoLabel.setText(info)
+
+    def _update_sim_status(self) -> None:
+        if self._sim_status is None:
+            return
+        try:
+            text = self._sim_status()
+        except Exception:  # a status callback must never break the window
+            text = ""
+        if self.simLabel.text() != text:
+            self.simLabel.setText(text)
+
+    # --- events -------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
