@@ -9,11 +9,13 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -21,6 +23,8 @@ from ..domain.case import Actor
 from ..resources import RESOURCES
 from ..services.workspace import Workspace
 from .views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "CommandCenter"
 SOURCE_LANGUAGE = "zh_CN"  # the strings in the code are Chinese; no .qm needed
@@ -151,7 +155,34 @@ def run(
     window.set_theme(theme)
     window.resize(1920, 1080)
     window.showMaximized()
+    _quit_on_signals(app)
+    QTimer.singleShot(0, _announce_ready)
     try:
         return int(app.exec())
     finally:
         window.shutdown()
+
+
+READY_LINE = "CommandCenter: 主窗口已显示"
+
+
+def _announce_ready() -> None:
+    """Runs once the event loop turns: the window is up (end-to-end tests wait for this line)."""
+    log.info("main window shown")
+    print(READY_LINE, file=sys.stderr, flush=True)
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM/SIGINT end the event loop cleanly (the store and simulator are closed after it)."""
+
+    def handler(signum: int, _frame: object) -> None:
+        log.info("signal %s: quitting", signum)
+        app.quit()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    # Python runs signal handlers only between bytecodes: a light timer lets it in
+    # while Qt's event loop waits in C++.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
