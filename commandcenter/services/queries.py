@@ -97,6 +97,8 @@ def _where(f: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
     if f.statuses:
         vals = [s.value for s in f.statuses]
         w.append(c.status.in_(vals) if len(vals) > 1 else c.status == vals[0])
+        if set(f.statuses) <= OPEN_STATUSES:
+            w.append(c.is_open.is_(True))  # lets SQLite use the small open-only indexes
     elif f.open_only:
         w.append(c.is_open.is_(True))
     if f.departments:

@@ -452,7 +452,7 @@ def write_history(engine: Engine, hb: HistoryBuilder) -> None:
     rows = [repo.case_to_row(c) for c in hb.cases]
     with write_tx(engine) as conn:
         for i in range(0, len(rows), 5000):
-            conn.execute(insert(t.cases), rows[i : i + 5000])
+            repo.bulk_insert_cases(conn, rows[i : i + 5000])
         for i in range(0, len(hb.history), 10000):
             conn.execute(insert(t.case_history), hb.history[i : i + 10000])
         seqs = [{"prefix": f"{COUNTY_CODE}{day}", "last": n} for day, n in hb.day_seq.items()]

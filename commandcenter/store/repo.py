@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -102,6 +103,21 @@ def get_case(conn: Connection, case_id: str) -> Case | None:
 def get_case_by_code(conn: Connection, code: str) -> Case | None:
     r = conn.execute(select(t.cases).where(t.cases.c.code == code)).mappings().first()
     return None if r is None else row_to_case(r)
+
+
+def bulk_insert_cases(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert many case rows fast: the statement is compiled once by SQLAlchemy and
+    the driver gets plain tuples (per-row parameter processing for 48 columns would
+    cost ~15 µs a row). Rows are `case_to_row` dicts."""
+    if not rows:
+        return 0
+    compiled = insert(t.cases).compile(dialect=conn.dialect)
+    if compiled.positiontup is not None:
+        params: Any = list(map(itemgetter(*compiled.positiontup), rows))
+    else:
+        params = list(rows)
+    conn.exec_driver_sql(compiled.string, params)
+    return len(rows)
 
 
 def insert_case(conn: Connection, c: Case) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 13:27:25.094106
+Create Date: 2026-11-28 14:27:03.408372
 """
 
 from __future__ import annotations
@@ -91,10 +91,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_accepted", ["accepted_at"], unique=False)
+        batch_op.create_index("ix_cases_centre_accepted", ["centre_code", "accepted_at"], unique=False)
+        batch_op.create_index("ix_cases_centre_updated", ["centre_code", "updated_at"], unique=False)
         batch_op.create_index("ix_cases_closed", ["closed_at"], unique=False)
         batch_op.create_index("ix_cases_created", ["created_at"], unique=False)
         batch_op.create_index("ix_cases_dept", ["department_code", "is_open", "stage_deadline"], unique=False)
         batch_op.create_index("ix_cases_grid", ["grid_code"], unique=False)
+        batch_op.create_index(
+            "ix_cases_open_centre_status",
+            ["centre_code", "is_open", "status", "stage_deadline"],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.create_index(
+            "ix_cases_open_deadline",
+            ["is_open", "stage_deadline"],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.create_index(
+            "ix_cases_open_status",
+            ["is_open", "status", "stage_deadline"],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
         batch_op.create_index("ix_cases_queue", ["centre_code", "is_open", "stage_deadline"], unique=False)
         batch_op.create_index("ix_cases_status", ["centre_code", "status", "stage_deadline"], unique=False)
         batch_op.create_index("ix_cases_township", ["township_code", "is_open"], unique=False)
@@ -238,10 +261,27 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_township")
         batch_op.drop_index("ix_cases_status")
         batch_op.drop_index("ix_cases_queue")
+        batch_op.drop_index(
+            "ix_cases_open_status",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.drop_index(
+            "ix_cases_open_deadline",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.drop_index(
+            "ix_cases_open_centre_status",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
         batch_op.drop_index("ix_cases_grid")
         batch_op.drop_index("ix_cases_dept")
         batch_op.drop_index("ix_cases_created")
         batch_op.drop_index("ix_cases_closed")
+        batch_op.drop_index("ix_cases_centre_updated")
+        batch_op.drop_index("ix_cases_centre_accepted")
         batch_op.drop_index("ix_cases_accepted")
 
     op.drop_table("cases")
