@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -31,7 +31,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sim", action="store_true", help="do not run the live incident simulator")
     p.add_argument("--sim-rate", type=float, default=8.0, help="new reports per simulated hour (default 8)")
     p.add_argument("--sim-speed", type=float, default=60.0, help="time compression of the simulator (default 60)")
-    p.add_argument("--user", default="operator", help="log in as this user of the store (default: operator)")
+    p.add_argument(
+        "--user",
+        default=None,
+        help="work as this user of the store and skip the login dialog (default: ask, prefilled with operator)",
+    )
+    p.add_argument(
+        "--idle-lock-minutes",
+        type=float,
+        default=10.0,
+        help="lock the workstation after this many minutes without input; 0 disables (default 10)",
+    )
     p.add_argument("--seed-days", type=int, default=30, help="days of history when seeding a new store (default 30)")
     p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="language (default zh_CN)")
     p.add_argument("--theme", default="dark", choices=["dark", "light"], help="colour theme (default dark)")
@@ -46,8 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sim_rate < 0 or args.sim_speed <= 0:
         print("--sim-rate must be >= 0 and --sim-speed > 0", file=sys.stderr)
         return 2
+    if args.idle_lock_minutes < 0:
+        print("--idle-lock-minutes must be >= 0 (0 disables the lock)", file=sys.stderr)
+        return 2
     log_path = setup_logging(directory=args.log_dir)
     db = args.db or default_db()
+    from .domain.case import Actor
     from .services.workspace import Workspace
 
     try:
@@ -70,25 +84,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.seed_only:
         ws.close()
         return 0
-    actor = ws.actor(args.user)
-    if actor is None:
-        print(f"用户不存在：{args.user}", file=sys.stderr)
-        return 2
-    sim = None
-    if not args.no_sim:
+    actor = None  # None: the login dialog asks
+    if args.user is not None:
+        actor = ws.actor(args.user)
+        if actor is None:
+            print(f"用户不存在：{args.user}", file=sys.stderr)
+            return 2
+    sims = []
+
+    def start_session(who: Actor) -> Callable[[], str] | None:
+        """Once someone works at the window: start the simulator around them."""
+        if args.no_sim:
+            return None
         from .sim.live import LiveSimulator, SimConfig
 
-        human = (actor.centre_code,) if actor.centre_code else ()
+        human = (who.centre_code,) if who.centre_code else ()
         sim = LiveSimulator(ws, SimConfig(rate_per_hour=args.sim_rate, speed=args.sim_speed, human_centres=human))
         sim.start()
+        sims.append(sim)
+        return sim.status_text
+
     try:
         from .gui.app import run
     except ImportError as exc:
         print(f"图形界面不可用（{exc}）。请用 scripts/start 安装完整依赖。", file=sys.stderr)
         return 1
     try:
-        return run(ws, actor, sim_status=sim.status_text if sim else None, lang=args.lang, theme=args.theme)
+        return run(
+            ws,
+            actor,
+            on_login=start_session,
+            lang=args.lang,
+            theme=args.theme,
+            idle_lock_minutes=args.idle_lock_minutes,
+        )
     finally:
-        if sim is not None:
+        for sim in sims:
             sim.stop()
         ws.close()

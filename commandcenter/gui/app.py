@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication
 from ..domain.case import Actor
 from ..resources import RESOURCES
 from ..services.workspace import Workspace
+from .views.idle_lock import DEFAULT_MINUTES, IdleLock
+from .views.login import LoginDialog
 from .views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ SOURCE_LANGUAGE = "zh_CN"  # the strings in the code are Chinese; no .qm needed
 STYLES = RESOURCES / "styles"
 TRANSLATIONS = RESOURCES / "translations"
 THEMES = ("dark", "light")
+DEFAULT_LOGIN_USER = "operator"  # the login dialog is prefilled with the demo's duty operator
 
 # Preferred CJK UI fonts, best first (Linux, Windows, macOS).
 CJK_FONT_FAMILIES = (
@@ -140,30 +143,77 @@ def make_main_window(
 
 def run(
     workspace: Workspace,
-    actor: Actor,
+    actor: Actor | None,
     *,
     sim_status: Callable[[], str] | None = None,
     lang: str = SOURCE_LANGUAGE,
     theme: str = "dark",
     argv: Sequence[str] | None = None,
+    login_username: str = DEFAULT_LOGIN_USER,
+    on_login: Callable[[Actor], Callable[[], str] | None] | None = None,
+    idle_lock_minutes: float = DEFAULT_MINUTES,
 ) -> int:
-    """Create the QApplication, show the main window maximised and run the event loop."""
+    """Create the QApplication, show the main window maximised and run the event loop.
+
+    With ``actor`` None the login dialog comes first (prefilled with
+    ``login_username``); cancelling it ends the program (0).  ``on_login`` runs
+    with whoever works at the window before it is built (the cli starts the
+    simulator there) and may return the status-text callback.  The idle lock
+    engages after ``idle_lock_minutes`` without input (0: never).
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     configure_application(app, lang=lang, theme=theme)
+    _quit_on_signals(app)
+    if actor is None:
+        actor = login(workspace, login_username)
+        if actor is None:
+            log.info("login cancelled: quitting")
+            return 0
+    if on_login is not None:
+        sim_status = on_login(actor) or sim_status
     window = make_main_window(workspace, actor, sim_status=sim_status)
     window.set_theme(theme)
     window.resize(1920, 1080)
     window.showMaximized()
-    _quit_on_signals(app)
+    idle_lock = IdleLock.from_minutes(window, workspace, actor, idle_lock_minutes)
+    idle_lock.install()
     QTimer.singleShot(0, _announce_ready)
     try:
         return int(app.exec())
     finally:
+        idle_lock.uninstall()
         window.shutdown()
 
 
 READY_LINE = "CommandCenter: 主窗口已显示"
+LOGIN_LINE = "CommandCenter: 请登录"
+
+
+def login(workspace: Workspace, username: str = DEFAULT_LOGIN_USER) -> Actor | None:
+    """Show the login dialog (the QApplication must exist); the actor, or None if cancelled."""
+    dialog = LoginDialog(workspace, username)
+
+    def cancel(signum: int, _frame: object) -> None:  # SIGTERM/SIGINT at the login: cancel it, quit cleanly
+        log.info("signal %s at the login dialog: quitting", signum)
+        dialog.reject()
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in previous:
+        signal.signal(sig, cancel)
+    QTimer.singleShot(0, _announce_login)
+    try:
+        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+        return dialog.actor if accepted else None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        dialog.deleteLater()
+
+
+def _announce_login() -> None:
+    log.info("login dialog shown")
+    print(LOGIN_LINE, file=sys.stderr, flush=True)
 
 
 def _announce_ready() -> None:

@@ -140,12 +140,14 @@ class CommandService:
                 return Outcome(cmd, Decision(False, code="store_error", reason=f"保存失败，未做任何更改：{exc}"))
 
     def _new_code(self, conn: Connection, now: datetime) -> str:
+        """County code + local date + a 5-digit daily sequence: 19 digits, so that a
+        case code is never taken for an 18-digit ID number (and masked) in logs."""
         day = local(now).strftime("%Y%m%d")
         if self.provisional_codes:
             n = repo.next_code(conn, f"L{self.client_id}{day}")
             return f"L-{self.client_id[:8]}-{day}-{n:04d}"
         n = repo.next_code(conn, f"{self.county_code}{day}")
-        return f"{self.county_code}{day}{n:04d}"
+        return f"{self.county_code}{day}{n:05d}"
 
     def _append_outbox(self, conn: Connection, cmd: Command) -> None:
         seq = conn.execute(

@@ -312,7 +312,7 @@ class HistoryBuilder:
     def _code(self, at: datetime) -> str:
         day = local(at).strftime("%Y%m%d")
         self.day_seq[day] += 1
-        return f"{COUNTY_CODE}{day}{self.day_seq[day]:04d}"
+        return f"{COUNTY_CODE}{day}{self.day_seq[day]:05d}"
 
     def _do(self, case: Case | None, ctype: C, actor: Actor, at: datetime, case_id: str = "",
             target: Case | None = None, **payload: Any) -> Case | None:

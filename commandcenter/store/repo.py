@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from operator import itemgetter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update

@@ -96,7 +96,8 @@ users = Table(
     Column("active", Boolean, nullable=False, server_default=text("1")),
 )
 
-_OPEN_ONLY = {"sqlite_where": text("is_open IS 1"), "postgresql_where": text("is_open IS true")}
+_OPEN_SQLITE = text("is_open IS 1")
+_OPEN_PG = text("is_open IS true")
 
 cases = Table(
     "cases",
@@ -161,9 +162,9 @@ cases = Table(
     Index("ix_cases_updated", "updated_at"),
     # open cases only (a few % of the table): county-wide tabs, tab counts, per-status tabs.
     # The condition must read exactly as the queries write it (`is_open IS 1` on SQLite).
-    Index("ix_cases_open_deadline", "is_open", "stage_deadline", **_OPEN_ONLY),
-    Index("ix_cases_open_status", "is_open", "status", "stage_deadline", **_OPEN_ONLY),
-    Index("ix_cases_open_centre_status", "centre_code", "is_open", "status", "stage_deadline", **_OPEN_ONLY),
+    Index("ix_cases_open_deadline", "is_open", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
+    Index("ix_cases_open_status", "is_open", "status", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
+    Index("ix_cases_open_centre_status", "centre_code", "is_open", "status", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
     # a centre's closed tab (by last update) and its KPIs (by registration time)
     Index("ix_cases_centre_updated", "centre_code", "updated_at"),
     Index("ix_cases_centre_accepted", "centre_code", "accepted_at"),

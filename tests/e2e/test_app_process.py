@@ -48,7 +48,7 @@ def test_main_py_seeds_shows_the_window_simulates_and_stops_cleanly(tmp_path: Pa
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
         [sys.executable, "main.py", "--db", str(db), "--log-dir", str(logs), "--seed-days", "3",
-         "--sim-rate", "2000", "--sim-speed", "60"],
+         "--sim-rate", "2000", "--sim-speed", "60", "--user", "operator"],  # --user: no login dialog
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     lines: queue.Queue[str] = queue.Queue()

@@ -74,3 +74,8 @@ def test_kpi_formulas() -> None:
     assert r.on_time_handling_rate == 2 / 3 and r.rework_rate == 0.5 and r.return_rate == 1 / 3
     assert r.avg_handling_hours == 4.0 and r.local_resolution_rate == 0.5
     assert compute(KpiCounts()).closure_rate is None
+
+
+def test_case_codes_are_not_masked_as_id_numbers() -> None:
+    code = "3301222026112400001"  # county + date + 5-digit sequence
+    assert mask_text(f"事件 {code} 已派遣") == f"事件 {code} 已派遣"

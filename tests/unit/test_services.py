@@ -64,7 +64,7 @@ def test_same_command_twice_is_applied_once(workspace) -> None:  # type: ignore[
 def test_codes_are_county_date_sequence(workspace) -> None:  # type: ignore[no-untyped-def]
     with workspace.read() as conn:
         codes = sorted(r[0] for r in conn.execute(select(t.cases.c.code)))
-    assert codes == [f"33012220261124{i:04d}" for i in range(1, 6)]
+    assert codes == [f"33012220261124{i:05d}" for i in range(1, 6)]
 
 
 def test_concurrent_writers_from_threads_lose_nothing(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]

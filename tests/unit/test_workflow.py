@@ -48,7 +48,7 @@ class World:
 
     def ctx(self, target: Case | None = None) -> Context:
         self.n += 1
-        return Context(self.ref, self.calendar, self.clock(), target=target, new_code=f"3301222026112400{self.n:02d}")
+        return Context(self.ref, self.calendar, self.clock(), target=target, new_code=f"3301222026112400{self.n:03d}")
 
     def do(self, ctype: C, actor: Actor, target: Case | None = None, **payload: object):  # type: ignore[no-untyped-def]
         case_id = self.case.id if self.case else self.case_id

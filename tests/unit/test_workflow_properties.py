@@ -55,7 +55,7 @@ STEP = st.tuples(
 @given(steps=st.lists(STEP, min_size=1, max_size=40))
 def test_random_command_sequences_keep_cases_consistent(calendar, steps) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock()
-    ctx0 = Context(REF, calendar, clock(), new_code="330122202611240001")
+    ctx0 = Context(REF, calendar, clock(), new_code="3301222026112400001")
     create = Command(C.CREATE, "c-1", GRIDDER, {"title": "占道经营", "grid_code": GRID1, "category_code": "0501"})
     case = decide(None, create, ctx0).case
     other = decide(None, Command(C.CREATE, "other", GRIDDER, {"title": "t", "grid_code": GRID1}), ctx0).case

@@ -54,14 +54,28 @@ def missing_html() -> str:
     return "<div style='color:#8b98a9;'>" + escape(_tr("该事件已不存在。")) + "</div>"
 
 
+def _pii(value: str, mask: Any, reveal: bool) -> str:
+    """A personal field as HTML: masked, or in clear with a note that viewing it was recorded."""
+    if not value:
+        return "—"
+    if not reveal:
+        return escape(mask(value))
+    note = escape(_tr("已查看，已记入处理过程"))
+    return f"{escape(value)} <span style='color:#f5a623;'>（{note}）</span>"
+
+
 def render_case_html(
     case: Case,
     history: Sequence[Mapping[str, Any]],
     ref: Reference,
     now: datetime,
     user_names: Mapping[str, str] | None = None,
+    reveal: bool = False,
 ) -> str:
-    """The case as HTML: a field table, the clocks, the flags and the timeline."""
+    """The case as HTML: a field table, the clocks, the flags and the timeline.
+
+    ``reveal``: show the reporter's name and phone unmasked (after the audited
+    查看个人信息 action on this case)."""
     names = user_names or {}
     e = escape
 
@@ -112,8 +126,8 @@ def render_case_html(
         (_tr("处置部门"), e(dept.name) if dept is not None else "—"),
         (_tr("网格"), e(grid.name if grid is not None else (case.grid_code or "—"))),
         (_tr("地址"), e(case.address or "—")),
-        (_tr("反映人"), e(mask_name(case.reporter_name) or "—")),
-        (_tr("联系电话"), e(mask_phone(case.reporter_phone) or "—")),
+        (_tr("反映人"), _pii(case.reporter_name, mask_name, reveal)),
+        (_tr("联系电话"), _pii(case.reporter_phone, mask_phone, reveal)),
         (_tr("上报时间"), e(fmt_local(case.created_at))),
         (_tr("更新时间"), e(fmt_local(case.updated_at))),
         (_tr("阶段时限"), f"<span style='color:{sla_colour};'>{e(stage_text)}</span>"),

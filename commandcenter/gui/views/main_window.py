@@ -27,6 +27,7 @@ from ...services import queries
 from ...services.events import CasesChanged, Event
 from ...services.queries import QueueFilter
 from ...services.workspace import Workspace
+from ..actions.controller import ActionController
 from ..forms.ui_main_window import Ui_MainWindow
 from ..models.queue_model import (
     COL_ADDRESS,
@@ -42,7 +43,9 @@ from ..models.queue_model import (
     COLUMN_SORT_KEYS,
     QueueModel,
 )
+from .alerts import AlertBar, AlertCenter, MuteButton
 from .case_detail import missing_html, placeholder_html, render_case_html
+from .intake import HotlineIntakeDialog, make_intake_action
 
 REFRESH_INTERVAL_MS = 100  # coalesce bursts of changes: at most ~10 refreshes a second
 SEARCH_DEBOUNCE_MS = 250
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
         self._setup_view()
         self._setup_status_bar()
         self._setup_shortcuts()
+        self._setup_actions()
+        self._setup_hotline_and_alerts()
         self._connect_signals()
 
         self._apply_filter()
@@ -293,6 +298,11 @@ class MainWindow(QMainWindow):
         self.ui.actionRefresh.triggered.connect(self.on_refresh_action_triggered)
         for i, shortcut in enumerate(self._tab_shortcuts):
             shortcut.activated.connect(partial(self.ui.setTabs.setCurrentIndex, i))
+        self.ui.queueView.selectionModel().selectionChanged.connect(self.on_action_selection_changed)
+        self.ui.queueView.customContextMenuRequested.connect(self.on_queue_context_menu_requested)
+        self.model.sig_refreshed.connect(self.action_controller.update_state)
+        self.action_controller.sig_message.connect(self.on_action_message)
+        self.action_controller.sig_pii_revealed.connect(self.on_pii_revealed)
 
     # --- public API ---------------------------------------------------------------
 
@@ -484,7 +494,10 @@ class MainWindow(QMainWindow):
         history = self._ws.history(case_id)
         bar = self.ui.caseDetail.verticalScrollBar()
         keep = bar.value() if case_id == self._shown_id else 0  # a live update keeps the reader's place
-        self.ui.caseDetail.setHtml(render_case_html(case, history, self._ws.ref, self._ws.now(), self._user_names))
+        reveal = case_id == self._revealed_id
+        self.ui.caseDetail.setHtml(
+            render_case_html(case, history, self._ws.ref, self._ws.now(), self._user_names, reveal=reveal)
+        )
         self._shown_id = case_id
         bar.setValue(keep)
 
@@ -527,3 +540,169 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+    # --- case actions (commandcenter.gui.actions) ---------------------------------
+
+    def _setup_actions(self) -> None:
+        """The case actions: the 操作 toolbar, the 案件 menu, the queue's context menu, their shortcuts."""
+        self._revealed_id: str | None = None  # personal data shown in clear for this case only
+        self.action_controller = ActionController(self._ws, self._actor, self, self._action_case_ids)
+        self.addActions(self.action_controller.actions())  # shortcuts work wherever the focus is
+        toolbar = self.addToolBar(self.tr("操作"))
+        toolbar.setObjectName("actionToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.action_controller.populate_toolbar(toolbar)
+        toolbar.setVisible(any(a.isVisible() for a in toolbar.actions()))
+        menu = self.menuBar().addMenu(self.tr("案件(&C)"))
+        menu.setObjectName("caseMenu")
+        self.action_controller.populate_menu(menu)
+        menu.menuAction().setVisible(not menu.isEmpty())
+        self.actionToolBar, self.caseMenu = toolbar, menu
+        view = self.ui.queueView
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk actions
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def _action_case_ids(self) -> list[str]:
+        """The cases the actions work on: the selected rows, else the case the panel shows."""
+        rows = sorted(ix.row() for ix in self.ui.queueView.selectionModel().selectedRows())
+        ids = [cid for cid in (self.model.case_id(r) for r in rows) if cid]
+        if not ids and self._shown_id is not None:
+            return [self._shown_id]
+        return ids
+
+    def on_action_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._revealed_id is not None and self._selected_id != self._revealed_id:
+            self._revealed_id = None  # another case is open: personal data is masked again
+        self.action_controller.update_state()
+
+    def on_queue_context_menu_requested(self, pos: QPoint) -> None:
+        view = self.ui.queueView
+        index = view.indexAt(pos)
+        if index.isValid() and not view.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.select_case(self.model.case_id(index.row()) or "")
+        self.action_controller.update_state()
+        menu = self.action_controller.context_menu(self)
+        if menu.isEmpty():
+            menu.deleteLater()
+            return
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    def on_action_message(self, text: str) -> None:
+        self.ui.statusbar.showMessage(text, 15_000)
+
+    def on_pii_revealed(self, case_id: str) -> None:
+        self._revealed_id = case_id
+        if case_id == self._shown_id:
+            self._show_case(case_id)
+
+    # --- hotline intake and alerts (views/intake.py, views/alerts.py) -------------
+
+    def _setup_hotline_and_alerts(self) -> None:
+        """F2 新建热线事件 (for roles that may create cases), the alert banner and its sound."""
+        self.actionHotlineIntake = make_intake_action(self, self._actor)
+        self.addAction(self.actionHotlineIntake)
+        if self.actionHotlineIntake.isEnabled():
+            toolbar = getattr(self, "actionToolBar", None)
+            if toolbar is not None:
+                first = toolbar.actions()[0] if toolbar.actions() else None
+                toolbar.insertAction(first, self.actionHotlineIntake)
+                if first is not None:
+                    toolbar.insertSeparator(first)
+                toolbar.setVisible(True)
+            menu = getattr(self, "caseMenu", None)
+            if menu is not None:
+                first = menu.actions()[0] if menu.actions() else None
+                menu.insertAction(first, self.actionHotlineIntake)
+                if first is not None:
+                    menu.insertSeparator(first)
+                menu.menuAction().setVisible(True)
+        self._intake: HotlineIntakeDialog | None = None
+        self._reveal_pending: str | None = None
+        self.actionHotlineIntake.triggered.connect(self.open_hotline_intake)
+
+        self.alerts = AlertCenter(self._ws, self._alert_scope, self)
+        self.alertBar = AlertBar(self.alerts, self.ui.centralwidget)
+        self.ui.centralLayout.insertWidget(2, self.alertBar)  # between the filter row and the queue
+        self.alertSoundButton = MuteButton(self.alerts, self.ui.statusbar)
+        self.ui.statusbar.addPermanentWidget(self.alertSoundButton)
+        self.sig_cases_changed.connect(self.alerts.on_cases_changed)
+        self.alertBar.sig_case_activated.connect(self.reveal_case)
+        self.alerts.stop_on_close(self)
+        self.alerts.start()
+
+    def _alert_scope(self) -> tuple[str, ...]:
+        """The centres the alerts watch: the centre the window shows (empty: all)."""
+        centre = self.ui.centreCombo.currentData() or ""
+        return (centre,) if centre else ()
+
+    @property
+    def intake_dialog(self) -> HotlineIntakeDialog | None:
+        return self._intake
+
+    def open_hotline_intake(self) -> HotlineIntakeDialog | None:
+        """F2: show the (non-modal) hotline intake form; an unsaved draft is still there."""
+        if not self.actionHotlineIntake.isEnabled():
+            return None
+        if self._intake is None:
+            self._intake = HotlineIntakeDialog(self._ws, self._actor, self)
+            self._intake.sig_case_created.connect(self.on_intake_case_created)
+            self._intake.sig_case_merged.connect(self.on_intake_case_merged)
+        self._intake.start_call()
+        return self._intake
+
+    def on_intake_case_created(self, case_id: str, code: str) -> None:
+        self.alerts.ignore_new(case_id)  # the operator just typed it in: no "new case" alert
+        self.ui.statusbar.showMessage(self.tr("已新建事件 {code}").format(code=code), 15_000)
+        self._reveal_later(case_id)
+
+    def on_intake_case_merged(self, case_id: str, target_id: str) -> None:
+        self.ui.statusbar.showMessage(self.tr("来电已合并到原事件，处理过程中留有记录"), 15_000)
+        self._reveal_later(target_id)
+
+    def _reveal_later(self, case_id: str) -> None:
+        """Reveal once the change has reached the queue (after the queued change signal)."""
+        self._reveal_pending = case_id
+        QTimer.singleShot(0, self._reveal_pending_case)
+
+    def _reveal_pending_case(self) -> None:
+        case_id, self._reveal_pending = self._reveal_pending, None
+        if case_id is not None and not self._closed:
+            self.reveal_case(case_id)
+
+    def reveal_case(self, case_id: str) -> bool:
+        """Select the case; if the current tab, centre or search hides it, switch to one that
+        shows it.  A case that no tab lists (merged, rejected) is shown in the panel only."""
+        if self._closed:
+            return False
+        if self.select_case(case_id):
+            return True
+        case = self._ws.case(case_id)
+        if case is None:
+            return False
+        self.refresh()  # it may have just arrived
+        if self.select_case(case_id):
+            return True
+        key = "open" if case.is_open else "closed" if case.status in (Status.CLOSED, Status.ARCHIVED) else None
+        index = next((i for i, w in enumerate(self._work_sets) if w.key == key), -1)
+        if index >= 0:
+            search, combo, tabs = self.ui.searchEdit, self.ui.centreCombo, self.ui.setTabs
+            for widget in (search, combo, tabs):
+                widget.blockSignals(True)
+            search.clear()
+            if combo.currentData() and combo.currentData() != case.centre_code:
+                combo.setCurrentIndex(max(0, combo.findData(case.centre_code)))
+            if tabs.currentIndex() != index:
+                tabs.setCurrentIndex(index)
+                f = self._work_sets[index].filter
+                self._sort = (f.sort, f.descending)
+                self._show_sort_indicator()
+            for widget in (search, combo, tabs):
+                widget.blockSignals(False)
+            self._apply_filter()
+            if self.select_case(case_id):
+                return True
+        self._selected_id = case_id  # not listed (or beyond the first page): show it anyway
+        self._show_case(case_id)
+        return False
