@@ -116,11 +116,22 @@ class StageClock:
 
 
 def stage_clock(
-    cal: WorkCalendar, start: datetime, working_minutes: float, priority: Priority = Priority.NORMAL
+    cal: WorkCalendar,
+    start: datetime,
+    working_minutes: float,
+    priority: Priority = Priority.NORMAL,
+    *,
+    natural: bool = False,
 ) -> StageClock:
-    """Deadline and due-soon instant of a stage that starts now and has this limit."""
+    """Deadline and due-soon instant of a stage that starts now and has this limit.
+
+    `natural`: the stage runs round the clock (the command centre's own 受理 and
+    派遣 stages: the duty room works 24 hours); otherwise on the work calendar
+    (the departments' 处置 and the 核查)."""
     factor = PRIORITY_FACTOR[priority]
-    if priority is Priority.CRITICAL:
+    if natural:
+        deadline = start + timedelta(minutes=max(5.0, working_minutes * factor))
+    elif priority is Priority.CRITICAL:
         deadline = start + timedelta(minutes=max(15.0, working_minutes * factor))
     else:
         deadline = cal.add_working_minutes(start, working_minutes * factor)

@@ -205,7 +205,10 @@ def _need_status(case: Case, allowed: set[Status] | frozenset[Status], what: str
 
 
 def _stage(case: Case, ctx: Context, minutes: int) -> dict[str, Any]:
-    clock = stage_clock(ctx.calendar, ctx.now, minutes, case.priority)
+    # the centre's own stages (受理 while reported, 派遣 while registered) run round
+    # the clock; the departments' handling and the check run on the work calendar
+    natural = case.status in (S.REPORTED, S.REGISTERED)
+    clock = stage_clock(ctx.calendar, ctx.now, minutes, case.priority, natural=natural)
     return {
         "stage_started_at": clock.started_at,
         "stage_deadline": clock.deadline,

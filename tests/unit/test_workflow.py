@@ -293,3 +293,18 @@ def test_available_commands_follow_role_and_state(w: World, ref, calendar, clock
     assert C.DISPATCH not in ops and C.CLOSE not in ops
     assert available_commands(c, WALL, ctx) == []
     assert C.SIGN not in available_commands(c, HANDLER, ctx)
+
+
+def test_centre_stages_run_round_the_clock_department_stages_on_the_calendar(w: World) -> None:
+    from datetime import datetime
+
+    from commandcenter.domain.timeutil import CST
+
+    w.clock.t = datetime(2026, 11, 28, 22, 40, tzinfo=CST)  # Saturday night, the duty room is staffed
+    c = report(w)
+    assert c.stage_deadline is not None and c.stage_deadline - w.clock() <= timedelta(hours=1)
+    c = w.ok(C.ACCEPT, OPERATOR)
+    assert c.stage_deadline is not None and c.stage_deadline - w.clock() <= timedelta(hours=4)
+    c = w.ok(C.DISPATCH, OPERATOR, department_code="D-330122001-enforcement")
+    # the department's clock starts on Monday morning
+    assert c.stage_deadline is not None and c.stage_deadline > datetime(2026, 11, 30, 8, 30, tzinfo=CST)
