@@ -20,6 +20,7 @@ from .enums import (
     Source,
     Status,
 )
+from .sla import sla_state_of
 from .timeutil import utcnow
 
 
@@ -97,13 +98,7 @@ class Case:
         return self.status in OPEN_STATUSES
 
     def sla_state(self, now: datetime) -> SlaState:
-        if not self.is_open or self.suspended or self.stage_deadline is None:
-            return SlaState.NONE
-        if now >= self.stage_deadline:
-            return SlaState.OVERDUE
-        if self.due_soon_at is not None and now >= self.due_soon_at:
-            return SlaState.DUE_SOON
-        return SlaState.NORMAL
+        return sla_state_of(self.status, self.suspended, self.stage_deadline, self.due_soon_at, now)
 
     def evolve(self, **changes: Any) -> Case:
         return replace(self, **changes)

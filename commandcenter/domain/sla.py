@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-from .enums import Priority
+from .enums import OPEN_STATUSES, Priority, SlaState
 from .timeutil import CST, UTC
+
+T = TypeVar("T", datetime, float)
 
 DUE_SOON_FRACTION = 0.8
 PRIORITY_FACTOR = {Priority.NORMAL: 1.0, Priority.URGENT: 0.5, Priority.CRITICAL: 0.25}
@@ -137,6 +140,20 @@ def stage_clock(
         deadline = cal.add_working_minutes(start, working_minutes * factor)
     due_soon = start + (deadline - start) * DUE_SOON_FRACTION
     return StageClock(start, deadline, due_soon)
+
+
+def sla_state_of(
+    status: str, suspended: bool, stage_deadline: T | None, due_soon_at: T | None, now: T
+) -> SlaState:
+    """The SLA state of a case's current stage. Times may be datetimes or epoch
+    seconds (as in store rows), as long as all three are the same kind."""
+    if status not in OPEN_STATUSES or suspended or stage_deadline is None:
+        return SlaState.NONE
+    if now >= stage_deadline:
+        return SlaState.OVERDUE
+    if due_soon_at is not None and now >= due_soon_at:
+        return SlaState.DUE_SOON
+    return SlaState.NORMAL
 
 
 def load_calendar(path: Path | None = None) -> WorkCalendar:

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.enums import OPEN_STATUSES, Priority, SlaState
+from ..domain.sla import sla_state_of
 from ..domain.timeutil import to_epoch
 from ..store import schema as t
 from .workspace import Workspace
@@ -70,14 +71,7 @@ class Alert:
 
 def sla_state(row: Mapping[str, Any], now_epoch: int) -> SlaState:
     """The SLA state of a case row (epoch-second times), as Case.sla_state computes it."""
-    if row["status"] not in _OPEN_VALUES or row["suspended"] or row["stage_deadline"] is None:
-        return SlaState.NONE
-    if now_epoch >= row["stage_deadline"]:
-        return SlaState.OVERDUE
-    due = row["due_soon_at"]
-    if due is not None and now_epoch >= due:
-        return SlaState.DUE_SOON
-    return SlaState.NORMAL
+    return sla_state_of(row["status"], row["suspended"], row["stage_deadline"], row["due_soon_at"], now_epoch)
 
 
 def most_pressing(alerts: Iterable[Alert]) -> str | None:
