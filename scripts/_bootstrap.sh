@@ -3,7 +3,7 @@
 # Sourced, not executed. After it returns:
 #   - the current directory is the repository root ($CC_ROOT),
 #   - $CC_ROOT/.venv exists and holds the project installed editable with
-#     the extras in $CC_EXTRAS (default gui,test,dev),
+#     the extras in $CC_EXTRAS (default gui,test,dev,server),
 #   - $CC_PY is the venv's python.
 #
 # The install is skipped when the stamp file .venv/.commandcenter-install.stamp
@@ -13,7 +13,7 @@
 #
 # Environment knobs:
 #   PYTHON       interpreter used to create .venv (default: python3; needs 3.10+)
-#   CC_EXTRAS    extras to install (default: gui,test,dev)
+#   CC_EXTRAS    extras to install (default: gui,test,dev,server)
 #   PIP_INDEX_URL / PIP_* are honoured by pip itself.
 
 CC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +21,7 @@ cd "$CC_ROOT"
 
 CC_VENV="$CC_ROOT/.venv"
 CC_PY="$CC_VENV/bin/python"
-CC_EXTRAS="${CC_EXTRAS:-gui,test,dev}"
+CC_EXTRAS="${CC_EXTRAS:-gui,test,dev,server}"
 CC_STAMP="$CC_VENV/.commandcenter-install.stamp"
 
 _cc_say() { printf '[commandcenter] %s\n' "$*" >&2; }

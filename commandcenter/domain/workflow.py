@@ -99,6 +99,11 @@ FROM_ABOVE = frozenset({C.URGE, C.SUPERVISE, C.COMMENT, C.REVEAL_PII, C.SUSPEND,
 
 DEPT_COMMANDS = frozenset({C.SIGN, C.FEEDBACK, C.RETURN, C.REQUEST_EXTENSION})
 
+# What may happen to a suspended (挂账) case: everything else waits for RESUME.
+WHILE_SUSPENDED = frozenset(
+    {C.RESUME, C.COMMENT, C.REVEAL_PII, C.URGE, C.SUPERVISE, C.REJECT, C.MERGE, C.APPROVE_EXTENSION, C.DENY_EXTENSION}
+)
+
 
 def decide(case: Case | None, cmd: Command, ctx: Context) -> Decision:
     """Decide a command. Never raises for bad input: returns a refusal instead."""
@@ -126,6 +131,8 @@ def decide(case: Case | None, cmd: Command, ctx: Context) -> Decision:
             if case.status in (S.ARCHIVED,) and ctype not in (C.REVEAL_PII,):
                 raise Refusal(Reason.BAD_STATE, "事件已归档，不能再操作")
             _check_scope(case, actor, ctype, ctx)
+            if case.suspended and ctype not in WHILE_SUSPENDED:
+                raise Refusal(Reason.BAD_STATE, f"事件已挂账，请先解除挂账再{ctype.label}")
             if (
                 cmd.base_version is not None
                 and ctype not in COMMUTATIVE

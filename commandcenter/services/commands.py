@@ -47,10 +47,54 @@ class Outcome:
         return self.decision.reason
 
 
-class _Abort(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code, self.reason = code, reason
+def official_code(conn: Connection, county_code: str, now: datetime) -> str:
+    """County code + local date + a 5-digit daily sequence: 19 digits, so that a
+    case code is never taken for an 18-digit ID number (and masked) in logs."""
+    day = local(now).strftime("%Y%m%d")
+    n = repo.next_code(conn, f"{county_code}{day}")
+    return f"{county_code}{day}{n:05d}"
+
+
+def provisional_code(conn: Connection, client_id: str, now: datetime) -> str:
+    """A workstation's own code for a case created while the server has not yet seen it."""
+    day = local(now).strftime("%Y%m%d")
+    n = repo.next_code(conn, f"L{client_id}{day}")
+    return f"L-{client_id[:8]}-{day}-{n:04d}"
+
+
+def is_provisional(code: str) -> bool:
+    return code.startswith("L-")
+
+
+def decide_and_write(
+    conn: Connection,
+    cmd: Command,
+    ref: Reference,
+    calendar: WorkCalendar,
+    now: datetime,
+    new_code: Callable[[Connection, datetime], str],
+) -> Decision:
+    """The one apply path shared by the workstation and the server, inside the
+    caller's write transaction: load the case (and a merge target), decide with the
+    domain, and on success write the case and its history record. A refusal
+    writes nothing (except a burnt code number for a refused create)."""
+    case = repo.get_case(conn, cmd.case_id)
+    target = None
+    if cmd.type is CommandType.MERGE and isinstance(cmd.payload.get("target_id"), str):
+        target = repo.get_case(conn, cmd.payload["target_id"])
+    ctx = Context(ref, calendar, now, target=target)
+    if cmd.type is CommandType.CREATE and case is None:
+        ctx.new_code = new_code(conn, now)
+    decision = decide(case, cmd, ctx)
+    if not decision.ok:
+        return decision
+    assert decision.case is not None and decision.history is not None
+    if case is None:
+        repo.insert_case(conn, decision.case)
+    elif not repo.update_case(conn, decision.case, case.version):
+        return Decision(False, code=Reason.VERSION_CONFLICT, reason="事件已被他人更新，请刷新后重试")
+    repo.insert_history(conn, decision.history)
+    return decision
 
 
 class CommandService:
@@ -115,39 +159,19 @@ class CommandService:
                             cmd, Decision(False, code=Reason.DUPLICATE, reason="该操作已执行过（重复提交）")
                         )
                     now = self.clock()
-                    case = repo.get_case(conn, cmd.case_id)
-                    target = None
-                    if cmd.type is CommandType.MERGE and isinstance(cmd.payload.get("target_id"), str):
-                        target = repo.get_case(conn, cmd.payload["target_id"])
-                    ctx = Context(self.ref, self.calendar, now, target=target)
-                    if cmd.type is CommandType.CREATE and case is None:
-                        ctx.new_code = self._new_code(conn, now)
-                    decision = decide(case, cmd, ctx)
+                    decision = decide_and_write(conn, cmd, self.ref, self.calendar, now, self._new_code)
                     if not decision.ok:
                         return Outcome(cmd, decision)
-                    assert decision.case is not None and decision.history is not None
-                    if case is None:
-                        repo.insert_case(conn, decision.case)
-                    elif not repo.update_case(conn, decision.case, case.version):
-                        raise _Abort(Reason.VERSION_CONFLICT, "事件已被他人更新，请刷新后重试")
-                    repo.insert_history(conn, decision.history)
                     self._append_outbox(conn, cmd)
                     return Outcome(cmd, decision)
-            except _Abort as a:
-                return Outcome(cmd, Decision(False, code=a.code, reason=a.reason))
             except Exception as exc:  # database trouble: refuse clearly, nothing half-written
                 log.exception("command %s failed", cmd.command_id)
                 return Outcome(cmd, Decision(False, code="store_error", reason=f"保存失败，未做任何更改：{exc}"))
 
     def _new_code(self, conn: Connection, now: datetime) -> str:
-        """County code + local date + a 5-digit daily sequence: 19 digits, so that a
-        case code is never taken for an 18-digit ID number (and masked) in logs."""
-        day = local(now).strftime("%Y%m%d")
         if self.provisional_codes:
-            n = repo.next_code(conn, f"L{self.client_id}{day}")
-            return f"L-{self.client_id[:8]}-{day}-{n:04d}"
-        n = repo.next_code(conn, f"{self.county_code}{day}")
-        return f"{self.county_code}{day}{n:05d}"
+            return provisional_code(conn, self.client_id, now)
+        return official_code(conn, self.county_code, now)
 
     def _append_outbox(self, conn: Connection, cmd: Command) -> None:
         seq = conn.execute(

@@ -15,7 +15,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 
 NAMING = {
@@ -93,7 +95,7 @@ users = Table(
     Column("department_code", String(32), ForeignKey("departments.code"), nullable=True),
     Column("phone", String(20), nullable=False, server_default=""),
     Column("password_hash", Text, nullable=False),
-    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("active", Boolean, nullable=False, server_default=true()),
 )
 
 _OPEN_SQLITE = text("is_open IS 1")
@@ -122,10 +124,10 @@ cases = Table(
     Column("status", String(16), nullable=False),
     Column("is_open", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("supervised", Boolean, nullable=False, server_default=text("0")),
-    Column("suspended", Boolean, nullable=False, server_default=text("0")),
-    Column("escalated", Boolean, nullable=False, server_default=text("0")),
-    Column("check_passed", Boolean, nullable=False, server_default=text("0")),
+    Column("supervised", Boolean, nullable=False, server_default=false()),
+    Column("suspended", Boolean, nullable=False, server_default=false()),
+    Column("escalated", Boolean, nullable=False, server_default=false()),
+    Column("check_passed", Boolean, nullable=False, server_default=false()),
     Column("urge_count", Integer, nullable=False, server_default=text("0")),
     Column("return_count", Integer, nullable=False, server_default=text("0")),
     Column("rework_count", Integer, nullable=False, server_default=text("0")),
@@ -215,4 +217,96 @@ code_sequences = Table(
     metadata,
     Column("prefix", String(32), primary_key=True),
     Column("last", Integer, nullable=False),
+)
+
+# ---------------------------------------------------------------- platform server (issue 4)
+# Written only by the server (commandcenter.server); present but empty in a workstation's store.
+
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: {"case": row, "history": [rows]}
+    Column("at", Integer, nullable=False),
+    Index("ix_change_log_case", "case_id"),
+)
+
+processed_commands = Table(
+    "processed_commands",
+    metadata,
+    Column("command_id", String(36), primary_key=True),
+    Column("client_id", String(64), nullable=False),
+    Column("client_seq", Integer, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("type", String(24), nullable=False),
+    Column("result", String(16), nullable=False),  # applied | rejected
+    Column("reason_code", String(32), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("case_id", String(36), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("code", String(40), nullable=True),
+    Column("at", Integer, nullable=False),
+    Index("ix_processed_commands_client", "client_id", "client_seq"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 hex of the token
+    Column("username", String(64), nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("created_at", Integer, nullable=False),
+    Column("expires_at", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Integer, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("client_id", String(64), nullable=True),
+    Column("action", String(32), nullable=False),  # login | login_failed | login_locked | command | wall
+    Column("command_id", String(36), nullable=True),
+    Column("result", String(16), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+    Index("ix_audit_log_at", "at"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_at", Integer, nullable=False),
+    Column("locked_until", Integer, nullable=True),
+)
+
+wall_messages = Table(
+    "wall_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Integer, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON
+)
+
+# ---------------------------------------------------------------- workstation sync (issue 4)
+
+sync_problems = Table(
+    "sync_problems",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Integer, nullable=False),
+    Column("command_id", String(36), nullable=False),
+    Column("command_type", String(24), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("case_code", String(40), nullable=False, server_default=""),
+    Column("case_title", String(200), nullable=False, server_default=""),
+    Column("actor", String(64), nullable=False, server_default=""),
+    Column("reason_code", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("resolved", Boolean, nullable=False, server_default=text("false")),
 )

@@ -24,7 +24,7 @@ from tests.conftest import GRID1, GRIDDER, HANDLER, LEAD, OPERATOR, make_workspa
 def test_baseline_migration_builds_exactly_the_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(tmp_path / "m.db")
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"  # 0002: server and sync tables (issue 4)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
     assert diff == [], f"schema.py and the migrations disagree: {diff}"
@@ -89,3 +89,33 @@ def test_kpi_sql_matches_the_python_formulas(tmp_path, clock) -> None:  # type: 
     assert py_counts.registered > 20 and py_counts.closed > 0 and py_counts.fed_back > 0
     ws.close()
     assert sqlite3.connect(tmp_path / "k.db").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_migrations_run_on_postgresql() -> None:
+    """The same migrations build the same schema on the machine's PostgreSQL (127.0.0.1:5432)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"cc_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test", connect_args={"options": f"-csearch_path={schema}"}
+    )
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
+            defaults = conn.execute(
+                text("SELECT column_default FROM information_schema.columns WHERE table_schema = :s "
+                     "AND table_name = 'cases' AND column_name = 'supervised'"), {"s": schema}
+            ).scalar()
+        assert diff == [], diff
+        assert defaults == "false"
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

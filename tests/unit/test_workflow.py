@@ -308,3 +308,13 @@ def test_centre_stages_run_round_the_clock_department_stages_on_the_calendar(w: 
     c = w.ok(C.DISPATCH, OPERATOR, department_code="D-330122001-enforcement")
     # the department's clock starts on Monday morning
     assert c.stage_deadline is not None and c.stage_deadline > datetime(2026, 11, 30, 8, 30, tzinfo=CST)
+
+
+def test_a_suspended_case_waits_for_resume(w: World) -> None:
+    report(w)
+    w.ok(C.SUSPEND, LEAD, reason="等待权属认定")
+    d = w.do(C.ACCEPT, OPERATOR)
+    assert d.code == Reason.BAD_STATE and d.reason == "事件已挂账，请先解除挂账再受理立案"
+    w.ok(C.COMMENT, OPERATOR, text="已联系权属单位")
+    w.ok(C.RESUME, LEAD)
+    assert w.ok(C.ACCEPT, OPERATOR).status is Status.REGISTERED

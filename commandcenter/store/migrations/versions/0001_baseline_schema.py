@@ -59,10 +59,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("supervised", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("suspended", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("escalated", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("check_passed", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("supervised", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("suspended", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("escalated", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("check_passed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("urge_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("return_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("rework_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
@@ -228,7 +228,7 @@ def upgrade() -> None:
         sa.Column("department_code", sa.String(length=32), nullable=True),
         sa.Column("phone", sa.String(length=20), server_default="", nullable=False),
         sa.Column("password_hash", sa.Text(), nullable=False),
-        sa.Column("active", sa.Boolean(), server_default=sa.text("1"), nullable=False),
+        sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.ForeignKeyConstraint(["centre_code"], ["centres.code"], name=op.f("fk_users_centre_code_centres")),
         sa.ForeignKeyConstraint(
             ["department_code"], ["departments.code"], name=op.f("fk_users_department_code_departments")

@@ -1,0 +1,121 @@
+"""HTTP client of the platform server's API (requests; TLS verification on by default)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import requests
+
+
+class SyncError(Exception):
+    """The server could not be used for this call."""
+
+
+class Unavailable(SyncError):
+    """The server cannot be reached (connection refused, timeout, 502/503/504)."""
+
+
+class AuthError(SyncError):
+    """401: no valid token (or, for login, bad credentials / locked account)."""
+
+    def __init__(self, message: str, code: str = "unauthorized") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ServerError(SyncError):
+    """Any other non-2xx answer."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SyncClient:
+    """One server; thread-safe (each thread gets its own requests.Session)."""
+
+    def __init__(
+        self, base_url: str, token: str | None = None, verify: bool | str = True, timeout: float = 10.0
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.verify = verify  # True, False, or a CA bundle path
+        self.timeout = timeout
+        self.user: dict[str, Any] | None = None
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        s: requests.Session | None = getattr(self._local, "session", None)
+        if s is None:
+            s = requests.Session()
+            s.verify = self.verify
+            self._local.session = s
+        return s
+
+    def _call(self, method: str, path: str, timeout: float | None = None, auth: bool = True, **kw: Any) -> Any:
+        headers = kw.pop("headers", {})
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            r = self._session().request(
+                method, self.base_url + path, headers=headers, timeout=timeout or self.timeout, **kw
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise Unavailable(f"{method} {path}: {exc}") from exc
+        if r.status_code in (401, 429):
+            code = "unauthorized"
+            try:
+                detail = r.json().get("detail")
+                if isinstance(detail, dict):
+                    code = str(detail.get("code", code))
+                    msg = str(detail.get("reason", r.text))
+                else:
+                    msg = str(detail)
+            except ValueError:
+                msg = r.text
+            raise AuthError(msg, code)
+        if r.status_code in (502, 503, 504):
+            raise Unavailable(f"{method} {path}: HTTP {r.status_code}")
+        if not r.ok:
+            raise ServerError(f"{method} {path}: HTTP {r.status_code}: {r.text[:300]}", r.status_code)
+        return r.json()
+
+    def login(self, username: str, password: str, client_id: str) -> dict[str, Any]:
+        out = self._call(
+            "POST", "/api/login", auth=False, json={"username": username, "password": password, "client_id": client_id}
+        )
+        self.token = out["token"]
+        self.user = out["user"]
+        return dict(out)
+
+    def bootstrap(self, history: bool = True) -> dict[str, Any]:
+        return dict(self._call("GET", "/api/bootstrap", params={"history": history}, timeout=max(self.timeout, 120)))
+
+    def reference(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/api/reference"))
+
+    def push(self, commands: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return list(self._call("POST", "/api/commands", json={"commands": list(commands)})["results"])
+
+    def changes(self, after: int, timeout: float = 0.0, limit: int = 1000) -> dict[str, Any]:
+        return dict(
+            self._call(
+                "GET",
+                "/api/changes",
+                params={"after": after, "timeout": timeout, "limit": limit},
+                timeout=self.timeout + timeout,
+            )
+        )
+
+    def post_wall(self, payload: dict[str, Any]) -> int:
+        return int(self._call("POST", "/api/wall", json={"payload": payload})["id"])
+
+    def ping(self) -> bool:
+        """A connection test: True if the server answers (even with 401)."""
+        try:
+            self._call("GET", "/openapi.json", auth=False)
+        except (Unavailable, ServerError):
+            return False
+        return True

@@ -1,0 +1,210 @@
+"""The sync worker: off the UI thread, pushes the outbox in order and pulls the
+server's change feed (long-poll), with capped exponential back-off while the
+server is unreachable, and a status for the status bar.
+
+    worker = SyncWorker(ws, SyncClient(url), username="operator", password="…")
+    worker.start()
+    worker.status()   # SyncStatus(state="online", pending=0, last_sync=…)
+    worker.stop()
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..services.events import CasesChanged
+from ..services.workspace import Workspace
+from .client import AuthError, SyncClient, SyncError, Unavailable
+from .replica import Replica, wire_command
+
+log = logging.getLogger(__name__)
+
+ONLINE, DEGRADED, OFFLINE = "online", "degraded", "offline"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: str  # online | degraded | offline
+    pending: int  # outbox commands not yet answered by the server
+    last_sync: datetime | None  # last successful exchange with the server
+    problems: int  # unresolved sync problems (rejected commands)
+    error: str = ""
+
+
+class _Backoff:
+    def __init__(self, initial: float, cap: float) -> None:
+        self.initial, self.cap = initial, cap
+        self.delay = 0.0
+
+    def fail(self) -> float:
+        self.delay = min(self.cap, self.delay * 2 if self.delay else self.initial)
+        return self.delay
+
+    def reset(self) -> None:
+        self.delay = 0.0
+
+
+class SyncWorker(threading.Thread):
+    """Runs the pull loop; a companion thread runs the push loop (so a held long-poll
+    never delays a push). Both write the local store only through Replica."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        client: SyncClient,
+        username: str | None = None,
+        password: str | None = None,
+        poll_timeout: float = 15.0,
+        batch_size: int = 100,
+        backoff_initial: float = 0.5,
+        backoff_cap: float = 30.0,
+        push_interval: float = 2.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(name="cc-sync-pull", daemon=True)
+        self.ws = ws
+        self.client = client
+        self.replica = Replica(ws)
+        self.username, self.password = username, password
+        self.poll_timeout = poll_timeout
+        self.batch_size = batch_size
+        self.push_interval = push_interval
+        self.clock = clock or ws.now
+        self._stop_evt = threading.Event()
+        self._kick = threading.Event()
+        self._auth_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._pull_backoff = _Backoff(backoff_initial, backoff_cap)
+        self._push_backoff = _Backoff(backoff_initial, backoff_cap)
+        self._pull_state, self._push_state = OFFLINE, OFFLINE
+        self._error = ""
+        self._last_sync: datetime | None = None
+        self._pusher = threading.Thread(target=self._push_loop, name="cc-sync-push", daemon=True)
+        # in sync mode the server gives official codes; local creates carry provisional ones
+        ws.commands.provisional_codes = True
+        ws.events.cases_changed.connect(self._on_local_change)
+
+    # ------------------------------------------------------------ public
+
+    def start(self) -> None:
+        super().start()
+        self._pusher.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop_evt.set()
+        self._kick.set()
+        self.ws.events.cases_changed.disconnect(self._on_local_change)
+        if self._pusher.is_alive():
+            self._pusher.join(timeout)
+        if self.is_alive():
+            self.join(timeout)
+
+    def kick(self) -> None:
+        """Push now (called on every local change)."""
+        self._kick.set()
+
+    def status(self) -> SyncStatus:
+        with self._state_lock:
+            states = {self._pull_state, self._push_state}
+            state = OFFLINE if OFFLINE in states else DEGRADED if DEGRADED in states else ONLINE
+            last, err = self._last_sync, self._error
+        return SyncStatus(state, self.replica.pending_count(), last, len(self.replica.problems()), err)
+
+    def problems(self) -> list[dict[str, object]]:
+        return self.replica.problems()
+
+    # ------------------------------------------------------------ loops
+
+    def _on_local_change(self, ev: CasesChanged) -> None:
+        if ev.origin != "sync":
+            self._kick.set()
+
+    def _ensure_login(self) -> None:
+        with self._auth_lock:
+            if self.client.token is None:
+                if self.username is None or self.password is None:
+                    raise AuthError("no token and no credentials", "no_credentials")
+                self.client.login(self.username, self.password, self.ws.client_id)
+
+    def _relogin_after(self, used_token: str | None) -> None:
+        with self._auth_lock:
+            if self.client.token == used_token and self.username is not None:
+                self.client.token = None
+
+    def _set(self, which: str, state: str, error: str = "") -> None:
+        with self._state_lock:
+            if which == "pull":
+                self._pull_state = state
+            else:
+                self._push_state = state
+            if state == ONLINE:
+                self._last_sync = self.clock()
+                if error == "" and self._pull_state == ONLINE and self._push_state == ONLINE:
+                    self._error = ""
+            else:
+                self._error = error
+
+    def _guard(self, which: str, backoff: _Backoff, step: Callable[[], object]) -> None:
+        token = self.client.token
+        try:
+            self._ensure_login()
+            step()
+            backoff.reset()
+        except Unavailable as exc:
+            self._set(which, OFFLINE, str(exc))
+            self._stop_evt.wait(backoff.fail())
+        except AuthError as exc:
+            self._set(which, DEGRADED, f"登录失败：{exc}")
+            self._relogin_after(token)
+            self._stop_evt.wait(backoff.fail())
+        except SyncError as exc:
+            self._set(which, DEGRADED, str(exc))
+            self._stop_evt.wait(backoff.fail())
+        except Exception as exc:  # a bug or a store error: keep the worker alive, say so
+            log.exception("sync %s step failed", which)
+            self._set(which, DEGRADED, repr(exc))
+            self._stop_evt.wait(backoff.fail())
+
+    def run(self) -> None:
+        while not self._stop_evt.is_set():
+            self._guard("pull", self._pull_backoff, self.pull_once)
+
+    def _push_loop(self) -> None:
+        while not self._stop_evt.is_set():
+            self._guard("push", self._push_backoff, self.push_once)
+            self._kick.wait(self.push_interval)
+            self._kick.clear()
+
+    # ------------------------------------------------------------ one step each (also usable directly)
+
+    def push_once(self) -> int:
+        """Push everything pending, in client order, batch by batch. Returns how many were answered."""
+        answered = 0
+        while not self._stop_evt.is_set():
+            rows = self.replica.pending(self.batch_size)
+            if not rows:
+                break
+            results = self.client.push([wire_command(r) for r in rows])
+            if not results:
+                break
+            changed, _rejected = self.replica.apply_results(results)
+            answered += len(results)
+            if changed:
+                self.ws.events.cases_changed.emit(CasesChanged(tuple(changed), (), "sync"))
+        self._set("push", ONLINE)
+        return answered
+
+    def pull_once(self, timeout: float | None = None) -> int:
+        """Fetch and apply the next batch of the change feed (long-poll). Returns how many changes."""
+        wait = self.poll_timeout if timeout is None else timeout
+        out = self.client.changes(self.replica.cursor(), timeout=wait)
+        changes = out["changes"]
+        if changes:
+            changed, created = self.replica.apply_changes(changes, int(out["cursor"]))
+            self.ws.events.cases_changed.emit(CasesChanged(tuple(changed), tuple(created), "sync"))
+        self._set("pull", ONLINE)
+        return len(changes)
