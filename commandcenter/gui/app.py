@@ -15,13 +15,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..domain.case import Actor
 from ..resources import RESOURCES
 from ..services.workspace import Workspace
+from .i18n import SOURCE_LANGUAGE, TRANSLATIONS, set_language  # noqa: F401  (re-exported)
 from .views.idle_lock import DEFAULT_MINUTES, IdleLock
 from .views.login import LoginDialog
 from .views.main_window import MainWindow
@@ -29,9 +30,7 @@ from .views.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 APP_NAME = "CommandCenter"
-SOURCE_LANGUAGE = "zh_CN"  # the strings in the code are Chinese; no .qm needed
 STYLES = RESOURCES / "styles"
-TRANSLATIONS = RESOURCES / "translations"
 THEMES = ("dark", "light")
 DEFAULT_LOGIN_USER = "operator"  # the login dialog is prefilled with the demo's duty operator
 
@@ -97,20 +96,19 @@ def theme_palette(theme: str) -> QPalette:
     return palette
 
 
-def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
-    """Install resources/translations/commandcenter_<lang>.qm if there is one.
+def install_translator(app: QCoreApplication, lang: str) -> bool:
+    """Make ``lang`` the application's language (gui/i18n.py: resources/translations/
+    commandcenter_<lang>.qm; zh_CN is the source language).  False if it cannot be loaded."""
+    return set_language(app, lang)
 
-    zh_CN is the source language: nothing to load.  Returns the installed
-    translator (kept alive by its parent, the application) or None.
-    """
-    if not lang or lang == SOURCE_LANGUAGE:
-        return None
-    translator = QTranslator(app)
-    if translator.load(QLocale(lang), "commandcenter", "_", str(TRANSLATIONS)):
-        app.installTranslator(translator)
-        return translator
-    translator.deleteLater()
-    return None
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Style the whole application with the theme: at start, and when switched at run time."""
+    if theme not in THEMES:
+        return
+    app.setStyle("Fusion")
+    app.setPalette(theme_palette(theme))
+    app.setStyleSheet(load_stylesheet(theme))
 
 
 def configure_application(app: QApplication, *, lang: str = SOURCE_LANGUAGE, theme: str = "dark") -> None:
@@ -118,10 +116,7 @@ def configure_application(app: QApplication, *, lang: str = SOURCE_LANGUAGE, the
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setFont(ui_font())
-    if theme in THEMES:
-        app.setStyle("Fusion")
-        app.setPalette(theme_palette(theme))
-        app.setStyleSheet(load_stylesheet(theme))
+    apply_theme(app, theme)
     install_translator(app, lang)
 
 
@@ -137,6 +132,7 @@ def make_main_window(
     window = MainWindow(workspace, actor, sim_status)
     if theme is not None:
         window.setStyleSheet(load_stylesheet(theme))
+        window.setPalette(theme_palette(theme))
         window.set_theme(theme)
     return window
 

@@ -159,6 +159,7 @@ cases = Table(
     Index("ix_cases_dept", "department_code", "is_open", "stage_deadline"),
     Index("ix_cases_township", "township_code", "is_open"),
     Index("ix_cases_grid", "grid_code"),
+    Index("ix_cases_merged_into", "merged_into"),  # the duplicates merged into a case
     Index("ix_cases_created", "created_at"),
     Index("ix_cases_accepted", "accepted_at"),
     Index("ix_cases_updated", "updated_at"),

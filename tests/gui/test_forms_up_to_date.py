@@ -26,7 +26,7 @@ def _uic() -> Path:
     for name in ("pyside6-uic", "pyside6-uic.exe"):
         if (bindir / name).is_file():
             return bindir / name
-    pytest.skip(f"pyside6-uic not found next to {sys.executable}")
+    raise AssertionError(f"pyside6-uic not found next to {sys.executable}: install the gui extra")
 
 
 def _normalised(text: str) -> list[str]:

@@ -82,7 +82,7 @@ class ActionController(QObject):
             act.setObjectName(f"action_{ctype.value}")
             act.setShortcut(QKeySequence(spec.shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.setToolTip(f"{spec.label}（{spec.shortcut}）")
+            act.setToolTip(self._with_key(spec))
             act.setIconText(f"{spec.label} {spec.shortcut}")
             act.setData(ctype.value)
             permitted = can(actor.role, ctype)
@@ -153,6 +153,18 @@ class ActionController(QObject):
             for act in self._actions.values():
                 act.setEnabled(False)
 
+    def _with_key(self, spec: ActionSpec) -> str:
+        """'派遣（D）': the action and its key, for tool tips."""
+        return self.tr("{a}（{k}）").format(a=spec.label, k=spec.shortcut)
+
+    def retranslate(self) -> None:
+        """Re-set the actions' texts in the current language (the window calls it on LanguageChange)."""
+        for ctype, act in self._actions.items():
+            spec = SPECS[ctype]
+            act.setText(action_text(spec))
+            act.setIconText(f"{spec.label} {spec.shortcut}")
+        self.update_state()  # and their tool tips
+
     def trigger(self, ctype: CommandType) -> CommandDialog | None:
         """Open the action's dialog for the selection (non-blocking); None if not possible now."""
         try:
@@ -215,7 +227,7 @@ class ActionController(QObject):
         for ctype, act in self._actions.items():
             spec = SPECS[ctype]
             act.setEnabled(ctype in allowed and act.isVisible())
-            base = f"{spec.label}（{spec.shortcut}）"
+            base = self._with_key(spec)
             if ctype in tips:
                 act.setToolTip(f"{base}\n{tips[ctype]}")
                 act.setStatusTip(tips[ctype])
@@ -305,10 +317,13 @@ class ActionController(QObject):
         codes: dict[str, str],
     ) -> str:
         done = tr(spec.done) if spec.done else spec.label
-        listing = "；".join(f"{codes.get(cid, cid)}：{reason}" for cid, reason in failed.items())
+        listing = self.tr("；").join(
+            self.tr("{code}：{reason}").format(code=codes.get(cid, cid), reason=reason) for cid, reason in failed.items()
+        )
         if len(cases) == 1:
             if ok:
-                return f"{done}：{codes.get(ok[0].command.case_id, '')}{self._detail(ok[0])}"
+                head = self.tr("{done}：{code}").format(done=done, code=codes.get(ok[0].command.case_id, ""))
+                return head + self._detail(ok[0])
             return self.tr("未能{a}：{r}").format(a=spec.label, r=listing)
         if not ok:
             return self.tr("{a}未执行，{m} 件均被拒绝：{list}").format(a=spec.label, m=len(failed), list=listing)

@@ -46,6 +46,7 @@ from ...domain.workflow import MAX_EXTENSION_MINUTES, Context, Reason, decide
 from ...services import queries
 from ...services.queries import QueueFilter
 from ...services.workspace import Workspace
+from ..i18n import label as i18n_label
 from .specs import CONFIRM_SHORTCUTS, ActionSpec, FieldKind, FieldSpec, tr
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,6 @@ QRadioButton::indicator:checked {
 }
 """
 LIST_QSS = "QTreeWidget::item { padding: 3px 2px; }"
-
-
-def _ctx_tr(text: str) -> str:
-    return QCoreApplication.translate("CommandDialog", text)
 
 
 class _SearchEnter(QObject):
@@ -272,7 +269,7 @@ class CommandDialog(QDialog):
                 self._show_info()
                 self.show_error(
                     self.tr("事件刚被他人更新（现为“{status}”），已载入最新状态，请核对后再提交。").format(
-                        status=fresh.status.label
+                        status=i18n_label(fresh.status)
                     )
                 )
                 return
@@ -292,7 +289,10 @@ class CommandDialog(QDialog):
 
     def _refusal_text(self, refusals: Mapping[str, str]) -> str:
         codes = {c.id: c.code for c in self._cases}
-        return "；".join(f"{codes.get(cid, cid)}：{reason}" for cid, reason in refusals.items())
+        return self.tr("；").join(
+            self.tr("{code}：{reason}").format(code=codes.get(cid, cid), reason=reason)
+            for cid, reason in refusals.items()
+        )
 
     # --- header -------------------------------------------------------------------
 
@@ -307,8 +307,8 @@ class CommandDialog(QDialog):
         e = escape
         if self.is_bulk:
             codes = [c.code for c in self._cases]
-            shown = "、".join(codes[:6]) + (self.tr(" 等") if len(codes) > 6 else "")
-            text = "<b>" + e(self.tr("已选 {n} 件").format(n=len(codes))) + "</b>：" + e(shown)
+            shown = self.tr("、").join(codes[:6]) + (self.tr(" 等") if len(codes) > 6 else "")
+            text = "<b>" + e(self.tr("已选 {n} 件").format(n=len(codes))) + "</b>" + e(self.tr("：")) + e(shown)
         else:
             case = self._cases[0]
             cat = ref.categories.get(case.category_code or "")
@@ -317,7 +317,7 @@ class CommandDialog(QDialog):
             dept = ref.departments.get(case.department_code or "")
             centre = ref.centres.get(case.centre_code)
             where = dept.name if dept is not None else (centre.name if centre is not None else case.centre_code)
-            parts = [case.status.label, category, where]
+            parts = [i18n_label(case.status), category, where]
             if case.address:
                 parts.append(case.address)
             text = (
@@ -405,7 +405,7 @@ class CommandDialog(QDialog):
         combo = QComboBox(self)
         combo.setObjectName(name)
         for member in enum:
-            combo.addItem(member.label, member.value)
+            combo.addItem(i18n_label(member), member.value)
         combo.setCurrentIndex(max(0, combo.findData(current.value if current is not None else None)))
         combo.currentIndexChanged.connect(self._changed)
         return combo, combo, lambda: combo.currentData()
@@ -425,7 +425,7 @@ class CommandDialog(QDialog):
         group.setExclusive(True)
         buttons: list[QRadioButton] = []
         for member in Satisfaction:
-            button = QRadioButton(member.label, box)
+            button = QRadioButton(i18n_label(member), box)
             button.setObjectName(f"satisfaction_{member.value}")
             button.setProperty("value", member.value)
             group.addButton(button)
@@ -666,7 +666,7 @@ class CommandDialog(QDialog):
             if d.code in current and not self.is_bulk:
                 tags.append(self.tr("当前"))
             if tags:
-                name += "（" + "，".join(tags) + "）"
+                name += self.tr("（{tags}）").format(tags=self.tr("，").join(tags))
             load_text = self.tr("在办 {open} · 超期 {overdue}").format(open=open_n, overdue=overdue)
             item = QTreeWidgetItem(tree, [name, load_text])
             item.setData(0, CODE_ROLE, d.code)
@@ -777,7 +777,7 @@ class CommandDialog(QDialog):
             created = from_epoch(r["created_at"])
             status = r["status"]
             with contextlib.suppress(ValueError):
-                status = Status(status).label
+                status = i18n_label(Status(status))
             item = QTreeWidgetItem(tree, [r["code"], r["title"], status, fmt_local(created, "%m-%d %H:%M")])
             item.setData(0, CODE_ROLE, r["id"])
             item.setToolTip(1, r["title"])
@@ -809,9 +809,9 @@ def _span_text(minutes: int) -> str:
     hours, mins = divmod(rest, 60)
     parts: list[str] = []
     if days:
-        parts.append(_ctx_tr("{n} 个工作日").format(n=days))
+        parts.append(QCoreApplication.translate("CommandDialog", "{n} 个工作日").format(n=days))
     if hours:
-        parts.append(_ctx_tr("{n} 小时").format(n=hours))
+        parts.append(QCoreApplication.translate("CommandDialog", "{n} 小时").format(n=hours))
     if mins or not parts:
-        parts.append(_ctx_tr("{n} 分钟").format(n=mins))
+        parts.append(QCoreApplication.translate("CommandDialog", "{n} 分钟").format(n=mins))
     return " ".join(parts)

@@ -66,6 +66,7 @@ from ...services.alerting import (
 )
 from ...services.events import CasesChanged
 from ...services.workspace import Workspace
+from ..i18n import enum_label
 
 log = logging.getLogger(__name__)
 
@@ -379,12 +380,10 @@ class AlertCenter(QObject):
 
 def alert_text(alert: Alert) -> str:
     """'【新的特急事件】 330122202611240006  标题  ·  特急  ·  09:01'."""
-    try:
-        prio = Priority(alert.priority).label
-    except ValueError:
-        prio = alert.priority
+    prio = enum_label(Priority, alert.priority)
     reason = QCoreApplication.translate(_CTX, REASON_TEXT.get(alert.kind, alert.reason))
-    return f"【{reason}】 {alert.code}  {alert.title}  ·  {prio}  ·  {fmt_local(alert.at, '%H:%M')}"
+    head = QCoreApplication.translate("AlertBar", "【{reason}】").format(reason=reason)
+    return f"{head} {alert.code}  {alert.title}  ·  {prio}  ·  {fmt_local(alert.at, '%H:%M')}"
 
 
 def mute_text(remaining_s: int) -> str:
@@ -523,6 +522,17 @@ class AlertBar(QFrame):
     def on_mute_clicked(self) -> None:
         self._center.toggle_mute()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:  # the language was switched at run time
+            title = self.findChild(QLabel, "alertBarTitle")
+            if title is not None:
+                title.setText(self.tr("提醒"))
+            self.clearButton.setText(self.tr("全部知道了"))
+            self.clearButton.setToolTip(self.tr("清除全部提醒（事件仍在队列中）"))
+            self.update_alerts()
+            self.update_mute()
+        super().changeEvent(event)
+
 
 class MuteButton(QToolButton):
     """Status-bar button: shows whether alert sounds are on, and the mute time left."""
@@ -553,3 +563,8 @@ class MuteButton(QToolButton):
                     p=self._center.sound.name, m=MUTE_MINUTES
                 )
             )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.update_state()
+        super().changeEvent(event)

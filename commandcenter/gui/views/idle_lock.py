@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from ...domain.case import Actor
 from ...domain.timeutil import fmt_local
 from ...services.workspace import Workspace
+from ..i18n import label as i18n_label
 from .login import LOCKOUT_MS, MAX_FAILURES, AttemptLimiter, lockout_text
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ class LockDialog(QDialog):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         who = actor.display_name or actor.username
         self.userLabel = QLabel(
-            self.tr("值班人员：{who}（{role}，{user}）").format(who=who, role=actor.role.label, user=actor.username), self
+            self.tr("值班人员：{who}（{role}，{user}）").format(who=who, role=i18n_label(actor.role), user=actor.username), self
         )
         self.userLabel.setObjectName("lockUserLabel")
         self.userLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -52,6 +52,7 @@ from ...domain.timeutil import fmt_local, from_epoch
 from ...domain.workflow import MAX_TEXT, MAX_TITLE
 from ...services.duplicates import grid_centroid, likely_duplicates
 from ...services.workspace import Workspace
+from ..i18n import label as i18n_label
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,7 @@ _ERROR_STYLE = "color: #ff5c61;"
 _OK_STYLE = "color: #3fb950;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
+translate = QCoreApplication.translate  # lupdate reads translate("HotlineIntakeDialog", "…")
 
 
 def can_intake(actor: Actor) -> bool:
@@ -82,14 +82,20 @@ def can_intake(actor: Actor) -> bool:
 
 def make_intake_action(parent: QWidget, actor: Actor) -> QAction:
     """The "新建热线事件" action (F2), enabled only for roles that may create cases."""
-    act = QAction(_tr("新建热线事件"), parent)
+    act = QAction(parent)
     act.setObjectName("actionHotlineIntake")
     act.setShortcut(QKeySequence(Qt.Key.Key_F2))
     act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    act.setIconText(_tr("新建热线事件 F2"))
-    act.setToolTip(_tr("新建热线事件（F2）：登记 12345/967999 来电或群众来访"))
+    retranslate_intake_action(act)
     act.setEnabled(can_intake(actor))
     return act
+
+
+def retranslate_intake_action(act: QAction) -> None:
+    """The action's texts in the current language (at creation and on LanguageChange)."""
+    act.setText(translate("HotlineIntakeDialog", "新建热线事件"))
+    act.setIconText(translate("HotlineIntakeDialog", "新建热线事件 F2"))
+    act.setToolTip(translate("HotlineIntakeDialog", "新建热线事件（F2）：登记 12345/967999 来电或群众来访"))
 
 
 def _phone_looks_finished(text: str) -> bool:
@@ -322,11 +328,11 @@ class HotlineIntakeDialog(QDialog):
 
     def _fill_choices(self) -> None:
         for src in INTAKE_SOURCES:
-            self.sourceCombo.addItem(src.label, src.value)
+            self.sourceCombo.addItem(i18n_label(src), src.value)
         for p in Priority:
-            self.priorityCombo.addItem(p.label, p.value)
+            self.priorityCombo.addItem(i18n_label(p), p.value)
         for s in Severity:
-            self.severityCombo.addItem(s.label, s.value)
+            self.severityCombo.addItem(i18n_label(s), s.value)
         cats = self._ws.ref.categories
         majors = sorted((c for c in cats.values() if not c.is_leaf), key=lambda c: c.code)
         self.categoryCombo.addItem("", None)
@@ -547,7 +553,7 @@ class HotlineIntakeDialog(QDialog):
                 self.tr("{m} 米").format(m=round(d["distance_m"])) if d["distance_m"] is not None else self.tr("同网格")
             )
             try:
-                status = Status(d["status"]).label
+                status = i18n_label(Status(d["status"]))
             except ValueError:
                 status = str(d["status"])
             cat = cats.get(d["category_code"] or "")
@@ -716,7 +722,7 @@ class HotlineIntakeDialog(QDialog):
             can_merge and (can_create or self._created is not None) and self.selected_duplicate() is not None
         )
         if not can_merge:
-            self.mergeButton.setToolTip(self.tr("{role}无权合并事件").format(role=self._actor.role.label))
+            self.mergeButton.setToolTip(self.tr("{role}无权合并事件").format(role=i18n_label(self._actor.role)))
 
     # --- events -------------------------------------------------------------------
 

@@ -42,10 +42,6 @@ WRONG_CREDENTIALS = str(QT_TRANSLATE_NOOP("LoginDialog", "用户名或密码错�
 _ERROR_STYLE = "color: #ff5c61;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
-
-
 class AttemptLimiter:
     """Counts failed attempts; after ``max_failures`` in a row, refuses for ``lockout_ms``."""
 
@@ -84,7 +80,7 @@ class AttemptLimiter:
 
 
 def lockout_text(remaining_s: float, failures: int = MAX_FAILURES) -> str:
-    return _tr("连续输错 {n} 次，请 {s} 秒后再试").format(n=failures, s=max(1, math.ceil(remaining_s)))
+    return QCoreApplication.translate("LoginDialog", "连续输错 {n} 次，请 {s} 秒后再试").format(n=failures, s=max(1, math.ceil(remaining_s)))
 
 
 class LoginDialog(QDialog):

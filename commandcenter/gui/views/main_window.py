@@ -11,22 +11,37 @@ re-queried when it fires, so the view refreshes at most ~10 times a second.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QWidget
 
-from ...domain.case import Actor
+from ...domain.case import Actor, Case
 from ...domain.enums import OPEN_STATUSES, SlaState, Status
 from ...domain.timeutil import fmt_local
 from ...services import queries
 from ...services.events import CasesChanged, Event
 from ...services.queries import QueueFilter
+from ...services.related import RelatedCase, related_cases
 from ...services.workspace import Workspace
+from .. import i18n
 from ..actions.controller import ActionController
 from ..forms.ui_main_window import Ui_MainWindow
 from ..models.queue_model import (
@@ -41,16 +56,24 @@ from ..models.queue_model import (
     COL_STATUS,
     COL_TITLE,
     COLUMN_SORT_KEYS,
+    BackgroundReader,
     QueueModel,
 )
 from .alerts import AlertBar, AlertCenter, MuteButton
-from .case_detail import missing_html, placeholder_html, render_case_html
-from .intake import HotlineIntakeDialog, make_intake_action
+from .case_detail import case_id_of_link, missing_html, placeholder_html, render_case_html
+from .help_overlay import HELP_GROUP_PROPERTY, HelpOverlay
+from .intake import HotlineIntakeDialog, make_intake_action, retranslate_intake_action
+
+log = logging.getLogger(__name__)
 
 REFRESH_INTERVAL_MS = 100  # coalesce bursts of changes: at most ~10 refreshes a second
 SEARCH_DEBOUNCE_MS = 250
 TICK_INTERVAL_MS = 30_000  # countdowns and SLA states move with the clock
 STATUS_INTERVAL_MS = 1_000  # the simulator's status text
+NEXT_NEW_SHORTCUT = "J"  # open the next newly arrived (highlighted) case
+HELP_SHORTCUTS = ("F1", "?")  # the keyboard help overlay
+THEMES = ("dark", "light")
+RELATED_MAX_AGE_S = 10.0  # the case panel re-reads the related cases at most this often per case version
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -123,6 +146,8 @@ class MainWindow(QMainWindow):
     """The workstation window for one logged-in actor over one workspace."""
 
     sig_cases_changed = Signal(object)  # CasesChanged, always on the GUI thread
+    # the case panel's related cases: ((case id, version), monotonic time read, cases)
+    _related_cache: tuple[tuple[str, int], float, list[RelatedCase]] | None
 
     def __init__(
         self,
@@ -148,6 +173,10 @@ class MainWindow(QMainWindow):
 
         self.model = QueueModel(workspace, self)
         self._bridge = _EventBridge(workspace.events.cases_changed, self)
+        self._counts_reader = BackgroundReader(self)  # the tab counts of live refreshes, off the GUI thread
+        self._live_refresh = False  # refreshing for coalesced live changes (not a filter change, F5 or tick)
+        self._tick_refresh = False  # refreshing for the clock tick: counts off the GUI thread too
+        self._counts_seq = self._counts_shown_seq = 0
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -167,6 +196,7 @@ class MainWindow(QMainWindow):
         self._setup_shortcuts()
         self._setup_actions()
         self._setup_hotline_and_alerts()
+        self._setup_keyboard()
         self._connect_signals()
 
         self._apply_filter()
@@ -213,7 +243,7 @@ class MainWindow(QMainWindow):
             tabs.addTab(ws.label)
             tabs.setTabData(i, ws.key)
             if i < 10:
-                tabs.setTabToolTip(i, f"{ws.label}（Ctrl+{(i + 1) % 10}）")
+                tabs.setTabToolTip(i, self.tr("{tab}（Ctrl+{n}）").format(tab=ws.label, n=(i + 1) % 10))
 
     def _setup_centres(self) -> None:
         combo = self.ui.centreCombo
@@ -251,7 +281,7 @@ class MainWindow(QMainWindow):
         a = self._actor
         centre = self._ws.ref.centres.get(a.centre_code or "")
         who = a.display_name or a.username
-        parts = [f"{who}（{a.role.label}）"]
+        parts = [self.tr("{name}（{role}）").format(name=who, role=i18n.label(a.role))]
         if centre is not None:
             parts.append(centre.name)
         self.userLabel = self._status_label("userLabel", " · ".join(parts))
@@ -303,6 +333,13 @@ class MainWindow(QMainWindow):
         self.model.sig_refreshed.connect(self.action_controller.update_state)
         self.action_controller.sig_message.connect(self.on_action_message)
         self.action_controller.sig_pii_revealed.connect(self.on_pii_revealed)
+        self.sig_cases_changed.connect(self.on_cases_changed_note_arrivals)
+        self.actionNextNewCase.triggered.connect(self.select_next_new_case)
+        self.actionFocusQueue.triggered.connect(self.on_escape)
+        self.actionShortcutHelp.triggered.connect(self.helpOverlay.toggle)
+        self._language_group.triggered.connect(self.on_language_action_triggered)
+        self._theme_group.triggered.connect(self.on_theme_action_triggered)
+        self.ui.caseDetail.anchorClicked.connect(self.on_case_detail_anchor_clicked)
 
     # --- public API ---------------------------------------------------------------
 
@@ -341,18 +378,30 @@ class MainWindow(QMainWindow):
         """Re-query the queue and the counts now (F5, the timers, coalesced changes)."""
         self._refresh_timer.stop()
         anchor = self._scroll_anchor()
-        self.model.refresh()
+        if self._live_refresh:  # re-read just the changed cases (cost follows the changes, not the rows)
+            self.model.apply_changes(self._changed_ids)
+        else:
+            self.model.refresh()
         self._restore_scroll(anchor)
         changed, self._changed_ids = self._changed_ids, set()
+        if reload_detail:
+            self._related_cache = None  # F5 and the clock tick read the related cases afresh
         if self._selected_id is not None and (reload_detail or self._selected_id in changed):
             self._show_case(self._selected_id)
 
     def set_theme(self, theme: str) -> None:
         """Match colours drawn by the window itself (not by the QSS) to the theme."""
+        self._theme = theme
         self.model.set_dark(theme != "light")
+        for act in getattr(self, "_theme_group", QActionGroup(self)).actions():
+            act.setChecked(act.data() == theme)
+        overlay = getattr(self, "helpOverlay", None)
+        if overlay is not None:
+            overlay.set_theme(theme)
 
     def set_connection_state(self, text: str, tooltip: str = "") -> None:
         """Show the sync state (the sync worker calls this; standalone: 单机模式)."""
+        self._connection_state_set = True  # the language switch leaves it to the caller
         self.connectionLabel.setText("● " + text)
         self.connectionLabel.setToolTip(tooltip)
 
@@ -362,6 +411,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._bridge.detach()
+        self._counts_reader.close()
         for timer in (self._refresh_timer, self._search_timer, self._tick_timer, self._status_timer):
             timer.stop()
 
@@ -377,10 +427,18 @@ class MainWindow(QMainWindow):
             self._refresh_timer.start()
 
     def on_refresh_timer_timeout(self) -> None:
-        self.refresh()
+        self._live_refresh = True  # a burst of live changes: re-read only those cases
+        try:
+            self.refresh()
+        finally:
+            self._live_refresh = False
 
     def on_tick_timer_timeout(self) -> None:
-        self.refresh(reload_detail=True)
+        self._tick_refresh = True
+        try:
+            self.refresh(reload_detail=True)
+        finally:
+            self._tick_refresh = False
 
     def on_status_timer_timeout(self) -> None:
         self._update_sim_status()
@@ -496,18 +554,52 @@ class MainWindow(QMainWindow):
         keep = bar.value() if case_id == self._shown_id else 0  # a live update keeps the reader's place
         reveal = case_id == self._revealed_id
         self.ui.caseDetail.setHtml(
-            render_case_html(case, history, self._ws.ref, self._ws.now(), self._user_names, reveal=reveal)
+            render_case_html(
+                case, history, self._ws.ref, self._ws.now(), self._user_names, reveal=reveal,
+                related=self._related(case), theme=getattr(self, "_theme", "dark"),
+            )
         )
         self._shown_id = case_id
         bar.setValue(keep)
 
     def _update_counts(self) -> None:
+        """The tab counts and the queue's total: now, or -- for live changes, the clock tick or a
+        page fetched while scrolling -- on the counts thread, shown when they arrive.  The total of a list
+        longer than what is loaded (a count over the whole history can take 50-700 ms) is
+        always counted there; the label stays empty until it arrives."""
         centre = self.ui.centreCombo.currentData() or ""
-        with self._ws.read() as conn:
-            counts = queries.status_counts(conn, [centre] if centre else [], self._ws.now())
-            total = self.model.rowCount()
-            if total >= self.model.limit:
-                total = queries.queue_count(conn, self.model.filter, self._ws.now())
+        f, shown, more, now = self.model.filter, self.model.rowCount(), self.model.more, self._ws.now()
+
+        def count_tabs() -> dict[str, int]:
+            with self._ws.read() as conn:
+                return queries.status_counts(conn, [centre] if centre else [], now)
+
+        def count_total() -> int:
+            if not more:
+                return shown
+            with self._ws.read() as conn:
+                return queries.queue_count(conn, f, now)
+
+        self._counts_seq += 1
+        seq = self._counts_seq
+        show = partial(self._show_counts, seq, centre, f)
+        if self._tick_refresh or self.model.last_change in ("changes", "fetch"):
+            self._counts_reader.submit(lambda: (count_tabs(), count_total()), show)
+            return
+        tab_counts = count_tabs()
+        if more:
+            show((tab_counts, -1))
+            self._counts_reader.submit(lambda: (tab_counts, count_total()), show)
+        else:
+            show((tab_counts, shown))
+
+    def _show_counts(self, seq: int, centre: str, f: QueueFilter, result: tuple[dict[str, int], int]) -> None:
+        if self._closed or seq < self._counts_shown_seq or f != self.model.filter:
+            return  # counted for a filter that is no longer shown, or older than what is shown
+        if centre != (self.ui.centreCombo.currentData() or ""):
+            return
+        self._counts_shown_seq = seq
+        counts, total = result
         self._counts = counts
         tabs = self.ui.setTabs
         for i, ws in enumerate(self._work_sets):
@@ -519,6 +611,10 @@ class MainWindow(QMainWindow):
             self.tr("在办 {n} · 超期 {m}").format(n=open_n, m=counts.get("overdue", 0))
         )
         shown = self.model.rowCount()
+        if total < 0:  # not counted yet
+            self.ui.queueInfoLabel.setText("")
+            return
+        total = max(total, shown)
         if total > shown:
             info = self.tr("显示前 {shown} 条，共 {total} 条").format(shown=shown, total=total)
         else:
@@ -703,6 +799,243 @@ class MainWindow(QMainWindow):
             self._apply_filter()
             if self.select_case(case_id):
                 return True
-        self._selected_id = case_id  # not listed (or beyond the first page): show it anyway
+        # not listed (or beyond the first page): show it anyway; no row stays selected, so
+        # selecting that row again (a link in the case panel) opens it again
+        self.ui.queueView.selectionModel().clearSelection()
+        self._selected_id = case_id
         self._show_case(case_id)
         return False
+
+    # --- keyboard, related cases, language and theme ------------------------------
+    # (views/help_overlay.py, services/related.py, gui/i18n.py)
+
+    def _setup_keyboard(self) -> None:
+        """The 视图 and 帮助 menus: next new case (J), Esc back to the queue, language,
+        theme, the keyboard help overlay (F1, ?); and the Tab order."""
+        self._theme = getattr(self, "_theme", "dark")
+        self._connection_state_set = getattr(self, "_connection_state_set", False)
+        self._arrivals: dict[str, None] = {}  # cases created while the window is open, oldest first
+        self._related_cache = None
+
+        def window_action(name: str, *keys: str) -> QAction:
+            act = QAction(self)
+            act.setObjectName(name)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(act)  # the keys work wherever the focus is in the window
+            return act
+
+        self.actionNextNewCase = window_action("actionNextNewCase", NEXT_NEW_SHORTCUT)
+        self.actionFocusQueue = window_action("actionFocusQueue", "Esc")
+        self.actionShortcutHelp = window_action("actionShortcutHelp", *HELP_SHORTCUTS)
+
+        menu = self.menuBar().addMenu("")
+        menu.setObjectName("viewMenu")
+        menu.addActions([self.actionNextNewCase, self.ui.actionFocusSearch, self.actionFocusQueue, self.ui.actionRefresh])
+        menu.addSeparator()
+        self.languageMenu = menu.addMenu("")
+        self.languageMenu.setObjectName("languageMenu")
+        self._language_group = QActionGroup(self)
+        for lang in i18n.LANGUAGES:
+            act = QAction(i18n.LANGUAGE_NAMES[lang], self._language_group)  # each in its own language
+            act.setObjectName(f"actionLanguage_{lang}")
+            act.setData(lang)
+            act.setCheckable(True)
+            act.setChecked(lang == i18n.current_language())
+            self.languageMenu.addAction(act)
+        self.themeMenu = menu.addMenu("")
+        self.themeMenu.setObjectName("themeMenu")
+        self._theme_group = QActionGroup(self)
+        for theme in THEMES:
+            act = QAction(self._theme_group)
+            act.setObjectName(f"actionTheme_{theme}")
+            act.setData(theme)
+            act.setCheckable(True)
+            act.setChecked(theme == self._theme)
+            self.themeMenu.addAction(act)
+        self.viewMenu = menu
+
+        self.helpMenu = self.menuBar().addMenu("")
+        self.helpMenu.setObjectName("helpMenu")
+        self.helpMenu.addAction(self.actionShortcutHelp)
+        self.helpOverlay = HelpOverlay(self)
+
+        self._setup_tab_order()
+        self._retranslate_keyboard()
+
+    def _setup_tab_order(self) -> None:
+        """Tab: search → centre → queue → case panel → toolbar (arrow keys move inside the queue)."""
+        view = self.ui.queueView
+        view.setTabKeyNavigation(False)
+        self.ui.caseDetail.setTabChangesFocus(True)
+        chain: list[QWidget] = [self.ui.searchEdit, self.ui.centreCombo, view, self.ui.caseDetail]
+        toolbar = getattr(self, "actionToolBar", None)
+        if toolbar is not None:
+            for act in toolbar.actions():
+                button = toolbar.widgetForAction(act)
+                if button is not None and act.isVisible() and not act.isSeparator():
+                    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                    chain.append(button)
+        for i in range(len(chain) - 1):
+            QWidget.setTabOrder(chain[i], chain[i + 1])
+
+    def _retranslate_keyboard(self) -> None:
+        self.actionNextNewCase.setText(self.tr("下一个新事件"))
+        self.actionNextNewCase.setToolTip(self.tr("打开列表中下一个新到的（加粗高亮的）事件（{key}）").format(key=NEXT_NEW_SHORTCUT))
+        self.actionFocusQueue.setText(self.tr("回到事件列表"))
+        self.actionShortcutHelp.setText(self.tr("键盘快捷键"))
+        self.viewMenu.setTitle(self.tr("视图(&V)"))
+        self.languageMenu.setTitle(self.tr("语言"))
+        self.themeMenu.setTitle(self.tr("主题"))
+        theme_names = {"dark": self.tr("深色"), "light": self.tr("浅色")}
+        for act in self._theme_group.actions():
+            act.setText(theme_names.get(str(act.data()), str(act.data())))
+        self.helpMenu.setTitle(self.tr("帮助(&H)"))
+        for i, shortcut in enumerate(self._tab_shortcuts):
+            shortcut.setProperty(HELP_GROUP_PROPERTY, self.tr("工作集"))
+            shortcut.setWhatsThis(self.tr("切换到“{tab}”").format(tab=self._work_sets[i].label))
+
+    def on_cases_changed_note_arrivals(self, event: CasesChanged) -> None:
+        for case_id in event.created:
+            self._arrivals[case_id] = None
+        while len(self._arrivals) > 2000:
+            del self._arrivals[next(iter(self._arrivals))]
+
+    def select_next_new_case(self) -> str | None:
+        """J: open the next new (highlighted) case below the current row, wrapping round;
+        if the tab shows none, the oldest new case elsewhere.  The case id, or None."""
+        model = self.model
+        ids = model.case_ids()
+        current = model.row_of(self._selected_id) if self._selected_id is not None else -1
+        for row in [*range(current + 1, len(ids)), *range(0, current + 1)]:
+            if model.is_new(ids[row]):
+                self.select_case(ids[row])
+                self.ui.queueView.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return ids[row]
+        for case_id in list(self._arrivals):
+            if not model.is_new(case_id):
+                del self._arrivals[case_id]
+            elif self.reveal_case(case_id):
+                self.ui.queueView.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return case_id
+        self.ui.statusbar.showMessage(self.tr("没有新到的事件"), 5_000)
+        return None
+
+    def on_escape(self) -> None:
+        """Esc: close the help overlay, else put the keyboard back on the queue."""
+        if self.helpOverlay.isVisible():
+            self.helpOverlay.hide()
+            return
+        view = self.ui.queueView
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self._selected_id is not None:
+            row = self.model.row_of(self._selected_id)
+            if row >= 0 and view.currentIndex().row() != row:
+                view.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+
+    def _related(self, case: Case) -> list[RelatedCase] | None:
+        """The 相关事件 of the case panel (None if they cannot be read now).
+
+        A live update of the shown case re-renders the panel: the related cases read for
+        the same version of the case less than RELATED_MAX_AGE_S ago are reused (with a
+        million cases they take tens of milliseconds to find)."""
+        now = time.monotonic()
+        hit = self._related_cache
+        if hit is not None and hit[0] == (case.id, case.version) and now - hit[1] < RELATED_MAX_AGE_S:
+            return hit[2]
+        try:
+            with self._ws.read() as conn:
+                related = related_cases(conn, case, self._ws.now(), centres=self._ws.ref.centres)
+        except Exception:  # the panel must show even if this fails
+            log.exception("reading the related cases failed")
+            return None
+        self._related_cache = ((case.id, case.version), now, related)
+        return related
+
+    def on_case_detail_anchor_clicked(self, url: QUrl) -> None:
+        case_id = case_id_of_link(url)
+        if case_id is not None:
+            self.reveal_case(case_id)
+
+    # language
+
+    def set_language(self, lang: str) -> bool:
+        """Switch the application's language now (every window retranslates itself)."""
+        app = QCoreApplication.instance()
+        ok = app is not None and i18n.set_language(app, lang)
+        for act in self._language_group.actions():
+            act.setChecked(act.data() == i18n.current_language())
+        if not ok:
+            self.ui.statusbar.showMessage(self.tr("无法加载该语言的翻译文件"), 10_000)
+        return ok
+
+    def on_language_action_triggered(self, action: QAction) -> None:
+        self.set_language(str(action.data()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "helpOverlay"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-set every text of the window in the current language (on LanguageChange)."""
+        self.ui.retranslateUi(self)
+        self._work_sets = self._make_work_sets()
+        tabs = self.ui.setTabs
+        for i, ws in enumerate(self._work_sets):
+            tabs.setTabText(i, ws.label)
+            if i < 10:
+                tabs.setTabToolTip(i, self.tr("{tab}（Ctrl+{n}）").format(tab=ws.label, n=(i + 1) % 10))
+        self.ui.centreCombo.setItemText(0, self.tr("全县"))
+        a = self._actor
+        centre = self._ws.ref.centres.get(a.centre_code or "")
+        who = a.display_name or a.username
+        parts = [self.tr("{name}（{role}）").format(name=who, role=i18n.label(a.role))]
+        if centre is not None:
+            parts.append(centre.name)
+        self.userLabel.setText(" · ".join(parts))
+        if not self._connection_state_set:
+            self.connectionLabel.setText("● " + self.tr("单机模式"))
+            self.connectionLabel.setToolTip(self.tr("未配置服务器：本机数据库即为权威数据"))
+        self.actionToolBar.setWindowTitle(self.tr("操作"))
+        self.caseMenu.setTitle(self.tr("案件(&C)"))
+        retranslate_actions = getattr(self.action_controller, "retranslate", None)
+        if callable(retranslate_actions):
+            retranslate_actions()
+        retranslate_intake_action(self.actionHotlineIntake)
+        self._retranslate_keyboard()
+        retranslate_model = getattr(self.model, "retranslate", None)  # headers, once queue_model has it
+        if callable(retranslate_model):
+            retranslate_model()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.model.columnCount() - 1))
+        self._apply_filter()  # rows are re-made: their labels are in the new language
+        if self._shown_id is not None:
+            self._show_case(self._shown_id)
+        elif self._selected_id is None:
+            self.ui.caseDetail.setHtml(placeholder_html())
+
+    # theme
+
+    def apply_theme(self, theme: str) -> None:
+        """Switch between the dark and the light theme now."""
+        from .. import app as gui_app  # app.py imports this module: import it when needed
+
+        if self.styleSheet():  # a window themed on its own (make_main_window(theme=...))
+            self.setStyleSheet(gui_app.load_stylesheet(theme))
+            self.setPalette(gui_app.theme_palette(theme))
+        else:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                gui_app.apply_theme(app, theme)
+        self.set_theme(theme)
+        if self._shown_id is not None:
+            self._show_case(self._shown_id)  # its links follow the theme
+
+    @property
+    def theme(self) -> str:
+        return self._theme
+
+    def on_theme_action_triggered(self, action: QAction) -> None:
+        self.apply_theme(str(action.data()))

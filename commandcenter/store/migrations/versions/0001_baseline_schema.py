@@ -97,6 +97,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_cases_created", ["created_at"], unique=False)
         batch_op.create_index("ix_cases_dept", ["department_code", "is_open", "stage_deadline"], unique=False)
         batch_op.create_index("ix_cases_grid", ["grid_code"], unique=False)
+        batch_op.create_index("ix_cases_merged_into", ["merged_into"], unique=False)
         batch_op.create_index(
             "ix_cases_open_centre_status",
             ["centre_code", "is_open", "status", "stage_deadline"],
@@ -276,6 +277,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("is_open IS 1"),
             postgresql_where=sa.text("is_open IS true"),
         )
+        batch_op.drop_index("ix_cases_merged_into")
         batch_op.drop_index("ix_cases_grid")
         batch_op.drop_index("ix_cases_dept")
         batch_op.drop_index("ix_cases_created")

@@ -1,0 +1,1881 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>ActionController</name>
+    <message>
+        <source>{a}（{k}）</source>
+        <translation>{a} ({k})</translation>
+    </message>
+    <message>
+        <source>无法打开“{a}”：{e}</source>
+        <translation>Cannot open “{a}”: {e}</translation>
+    </message>
+    <message>
+        <source>所选事件中 {code} 不能执行：{reason}</source>
+        <translation>Of the selected cases, {code} cannot take it: {reason}</translation>
+    </message>
+    <message>
+        <source>不支持批量操作，请只选一件</source>
+        <translation>Not available for several cases: select just one</translation>
+    </message>
+    <message>
+        <source>“{a}”不支持批量操作，请只选一件</source>
+        <translation>“{a}” is not available for several cases: select just one</translation>
+    </message>
+    <message>
+        <source>最多批量处理 {n} 件</source>
+        <translation>At most {n} cases at once</translation>
+    </message>
+    <message>
+        <source>当前选中的事件不能执行此操作</source>
+        <translation>The selected case does not allow this action</translation>
+    </message>
+    <message>
+        <source>不能{a}：{r}</source>
+        <translation>Cannot {a}: {r}</translation>
+    </message>
+    <message>
+        <source>{a}失败：{e}</source>
+        <translation>{a} failed: {e}</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>{code}：{reason}</source>
+        <translation>{code}: {reason}</translation>
+    </message>
+    <message>
+        <source>{done}：{code}</source>
+        <translation>{done}: {code}</translation>
+    </message>
+    <message>
+        <source>未能{a}：{r}</source>
+        <translation>Could not {a}: {r}</translation>
+    </message>
+    <message>
+        <source>{a}未执行，{m} 件均被拒绝：{list}</source>
+        <translation>{a} not done: all {m} cases refused: {list}</translation>
+    </message>
+    <message>
+        <source>{done} {n} 件</source>
+        <translation>{done}: {n} cases</translation>
+    </message>
+    <message>
+        <source>，{m} 件未执行：{list}</source>
+        <translation>; {m} not done: {list}</translation>
+    </message>
+</context>
+<context>
+    <name>ActionSpecs</name>
+    <message>
+        <source>受理立案</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <source>签收</source>
+        <translation>Sign for</translation>
+    </message>
+    <message>
+        <source>处理反馈</source>
+        <translation>Report back</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>改派</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <source>上报上级</source>
+        <translation>Escalate</translation>
+    </message>
+    <message>
+        <source>交办</source>
+        <translation>Hand down</translation>
+    </message>
+    <message>
+        <source>催办</source>
+        <translation>Urge</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <source>申请延期</source>
+        <translation>Request extension</translation>
+    </message>
+    <message>
+        <source>批准延期</source>
+        <translation>Approve extension</translation>
+    </message>
+    <message>
+        <source>驳回延期</source>
+        <translation>Deny extension</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <source>解除挂账</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>核查通过</source>
+        <translation>Pass check</translation>
+    </message>
+    <message>
+        <source>返工</source>
+        <translation>Rework</translation>
+    </message>
+    <message>
+        <source>结案</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>评价</source>
+        <translation>Evaluate</translation>
+    </message>
+    <message>
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>合并重复</source>
+        <translation>Merge duplicate</translation>
+    </message>
+    <message>
+        <source>查看个人信息</source>
+        <translation>Reveal personal data</translation>
+    </message>
+    <message>
+        <source>处置部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>事件分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>受理意见</source>
+        <translation>Acceptance note</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>不予受理的理由</source>
+        <translation>Reason for rejecting</translation>
+    </message>
+    <message>
+        <source>如：重复上报、不属于受理范围、信息无效</source>
+        <translation>e.g. reported twice, not our remit, invalid information</translation>
+    </message>
+    <message>
+        <source>已不予受理</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>派遣意见</source>
+        <translation>Dispatch note</translation>
+    </message>
+    <message>
+        <source>选填：处置要求、注意事项</source>
+        <translation>Optional: what to do, what to watch out for</translation>
+    </message>
+    <message>
+        <source>已派遣</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>签收意见</source>
+        <translation>Sign-for note</translation>
+    </message>
+    <message>
+        <source>已签收</source>
+        <translation>Signed for</translation>
+    </message>
+    <message>
+        <source>确认签收事件 {code}？签收后开始处置计时。</source>
+        <translation>Sign for case {code}? The handling clock starts when you sign for it.</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>处置经过与结果</source>
+        <translation>What was done and the outcome</translation>
+    </message>
+    <message>
+        <source>已反馈</source>
+        <translation>Reported back</translation>
+    </message>
+    <message>
+        <source>退回理由</source>
+        <translation>Reason for returning</translation>
+    </message>
+    <message>
+        <source>如：不属于本部门职责</source>
+        <translation>e.g. not this department&apos;s remit</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>改派理由</source>
+        <translation>Reason for reassigning</translation>
+    </message>
+    <message>
+        <source>已改派</source>
+        <translation>Reassigned</translation>
+    </message>
+    <message>
+        <source>上报理由</source>
+        <translation>Reason for escalating</translation>
+    </message>
+    <message>
+        <source>如：涉及多个部门，本级无法协调</source>
+        <translation>e.g. several departments involved, cannot be coordinated at this level</translation>
+    </message>
+    <message>
+        <source>已上报上级</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
+        <source>交办给</source>
+        <translation>Hand down to</translation>
+    </message>
+    <message>
+        <source>交办意见</source>
+        <translation>Instructions</translation>
+    </message>
+    <message>
+        <source>工作要求与时限</source>
+        <translation>What to do and by when</translation>
+    </message>
+    <message>
+        <source>已交办</source>
+        <translation>Handed down</translation>
+    </message>
+    <message>
+        <source>催办意见</source>
+        <translation>Urging note</translation>
+    </message>
+    <message>
+        <source>已催办</source>
+        <translation>Urged</translation>
+    </message>
+    <message>
+        <source>催办事件 {code}？</source>
+        <translation>Urge case {code}?</translation>
+    </message>
+    <message>
+        <source>督办意见</source>
+        <translation>Supervision note</translation>
+    </message>
+    <message>
+        <source>督办要求</source>
+        <translation>What is required</translation>
+    </message>
+    <message>
+        <source>已督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>延期时长</source>
+        <translation>Extension</translation>
+    </message>
+    <message>
+        <source>延期理由</source>
+        <translation>Reason for the extension</translation>
+    </message>
+    <message>
+        <source>已申请延期</source>
+        <translation>Extension requested</translation>
+    </message>
+    <message>
+        <source>审批意见</source>
+        <translation>Approval note</translation>
+    </message>
+    <message>
+        <source>已批准延期</source>
+        <translation>Extension approved</translation>
+    </message>
+    <message>
+        <source>批准事件 {code} 的延期申请？</source>
+        <translation>Approve the extension request of case {code}?</translation>
+    </message>
+    <message>
+        <source>驳回理由</source>
+        <translation>Reason for denying</translation>
+    </message>
+    <message>
+        <source>已驳回延期</source>
+        <translation>Extension denied</translation>
+    </message>
+    <message>
+        <source>挂账理由</source>
+        <translation>Reason for suspending</translation>
+    </message>
+    <message>
+        <source>如：需等待上级政策、资金到位</source>
+        <translation>e.g. waiting for a policy decision or for funds</translation>
+    </message>
+    <message>
+        <source>已挂账</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>解除挂账说明</source>
+        <translation>Resumption note</translation>
+    </message>
+    <message>
+        <source>已解除挂账</source>
+        <translation>Resumed</translation>
+    </message>
+    <message>
+        <source>解除事件 {code} 的挂账？计时将恢复。</source>
+        <translation>Resume case {code}? Its clock starts again.</translation>
+    </message>
+    <message>
+        <source>核查意见</source>
+        <translation>Check note</translation>
+    </message>
+    <message>
+        <source>已核查通过</source>
+        <translation>Check passed</translation>
+    </message>
+    <message>
+        <source>确认事件 {code} 核查通过？</source>
+        <translation>Confirm that case {code} passes the check?</translation>
+    </message>
+    <message>
+        <source>返工理由</source>
+        <translation>Reason for rework</translation>
+    </message>
+    <message>
+        <source>核查发现的问题</source>
+        <translation>What the check found</translation>
+    </message>
+    <message>
+        <source>已返工</source>
+        <translation>Sent back for rework</translation>
+    </message>
+    <message>
+        <source>结案意见</source>
+        <translation>Closing note</translation>
+    </message>
+    <message>
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>确认事件 {code} 结案？</source>
+        <translation>Close case {code}?</translation>
+    </message>
+    <message>
+        <source>评价结果</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <source>回访意见</source>
+        <translation>Follow-up note</translation>
+    </message>
+    <message>
+        <source>选填：回访情况</source>
+        <translation>Optional: what the follow-up call found</translation>
+    </message>
+    <message>
+        <source>已评价</source>
+        <translation>Evaluated</translation>
+    </message>
+    <message>
+        <source>归档说明</source>
+        <translation>Archiving note</translation>
+    </message>
+    <message>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>将事件 {code} 归档？归档后不能再操作。</source>
+        <translation>Archive case {code}? No action is possible after archiving.</translation>
+    </message>
+    <message>
+        <source>重新打开的理由</source>
+        <translation>Reason for reopening</translation>
+    </message>
+    <message>
+        <source>已重新打开</source>
+        <translation>Reopened</translation>
+    </message>
+    <message>
+        <source>备注内容</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>已添加备注</source>
+        <translation>Comment added</translation>
+    </message>
+    <message>
+        <source>合并到</source>
+        <translation>Merge into</translation>
+    </message>
+    <message>
+        <source>合并说明</source>
+        <translation>Merge note</translation>
+    </message>
+    <message>
+        <source>已合并</source>
+        <translation>Merged</translation>
+    </message>
+    <message>
+        <source>查看理由</source>
+        <translation>Reason for viewing</translation>
+    </message>
+    <message>
+        <source>选填：如回访核实</source>
+        <translation>Optional: e.g. follow-up call</translation>
+    </message>
+    <message>
+        <source>已显示个人信息</source>
+        <translation>Personal data shown</translation>
+    </message>
+    <message>
+        <source>查看事件 {code} 反映人的姓名和联系电话？此操作将记入处理过程。</source>
+        <translation>Show the reporter&apos;s name and phone number of case {code}? This is recorded in the case history.</translation>
+    </message>
+</context>
+<context>
+    <name>AlertBar</name>
+    <message>
+        <source>新的特急事件</source>
+        <translation>New critical case</translation>
+    </message>
+    <message>
+        <source>新的紧急事件</source>
+        <translation>New urgent case</translation>
+    </message>
+    <message>
+        <source>即将超期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>【{reason}】</source>
+        <translation>[{reason}]</translation>
+    </message>
+    <message>
+        <source>提醒</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>全部知道了</source>
+        <translation>Dismiss all</translation>
+    </message>
+    <message>
+        <source>清除全部提醒（事件仍在队列中）</source>
+        <translation>Clear all alerts (the cases stay in the queue)</translation>
+    </message>
+    <message>
+        <source>打开事件 {code}</source>
+        <translation>Open case {code}</translation>
+    </message>
+    <message>
+        <source>另有 {n} 条</source>
+        <translation>{n} more</translation>
+    </message>
+    <message>
+        <source>取消静音（{t}）</source>
+        <translation>Unmute ({t})</translation>
+    </message>
+    <message>
+        <source>恢复提醒声音</source>
+        <translation>Turn the alert sound back on</translation>
+    </message>
+    <message>
+        <source>静音 {m} 分钟</source>
+        <translation>Mute {m} min</translation>
+    </message>
+    <message>
+        <source>{m} 分钟内不响提示音，之后自动恢复</source>
+        <translation>No alert sound for {m} minutes, then it comes back on by itself</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetail</name>
+    <message>
+        <source>请在左侧列表中选择一个事件，查看详情与处理过程。</source>
+        <translation>Select a case in the list to see its details and history.</translation>
+    </message>
+    <message>
+        <source>该事件已不存在。</source>
+        <translation>This case no longer exists.</translation>
+    </message>
+    <message>
+        <source>已查看，已记入处理过程</source>
+        <translation>viewed; recorded in the history</translation>
+    </message>
+    <message>
+        <source>{text}（{note}）</source>
+        <translation>{text} ({note})</translation>
+    </message>
+    <message>
+        <source>相距 {m} 米</source>
+        <translation>{m} m away</translation>
+    </message>
+    <message>
+        <source>同一网格</source>
+        <translation>same grid</translation>
+    </message>
+    <message>
+        <source>相似度 {p}%</source>
+        <translation>{p}% alike</translation>
+    </message>
+    <message>
+        <source>已合并到</source>
+        <translation>Merged into</translation>
+    </message>
+    <message>
+        <source>合并进来的事件</source>
+        <translation>Merged in</translation>
+    </message>
+    <message>
+        <source>疑似重复</source>
+        <translation>Likely duplicates</translation>
+    </message>
+    <message>
+        <source>相关事件</source>
+        <translation>Related cases</translation>
+    </message>
+    <message>
+        <source>未发现相关或疑似重复的事件</source>
+        <translation>No related or likely duplicate cases</translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Uncategorised</translation>
+    </message>
+    <message>
+        <source>挂账中（计时暂停）</source>
+        <translation>Suspended (clock stopped)</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>已上报上级</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
+        <source>催办 {n} 次</source>
+        <translation>urged {n}×</translation>
+    </message>
+    <message>
+        <source>退回 {n} 次</source>
+        <translation>returned {n}×</translation>
+    </message>
+    <message>
+        <source>返工 {n} 次</source>
+        <translation>reworked {n}×</translation>
+    </message>
+    <message>
+        <source>重新打开 {n} 次</source>
+        <translation>reopened {n}×</translation>
+    </message>
+    <message>
+        <source>延期申请审批中</source>
+        <translation>extension request pending</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>所属中心</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>处置部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>反映人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>更新时间</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>乡镇(街道)</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>村(社区)</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>坐标</source>
+        <translation>Coordinates</translation>
+    </message>
+    <message>
+        <source>阶段时限</source>
+        <translation>Stage deadline</translation>
+    </message>
+    <message>
+        <source>总时限</source>
+        <translation>Case deadline</translation>
+    </message>
+    <message>
+        <source>标记</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>时限与标记</source>
+        <translation>Deadlines and flags</translation>
+    </message>
+    <message>
+        <source>事件描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>处理过程</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>暂无记录</source>
+        <translation>No entries yet</translation>
+    </message>
+</context>
+<context>
+    <name>CommandDialog</name>
+    <message>
+        <source>确定（Ctrl+Enter）</source>
+        <translation>OK (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>检查失败：{e}</source>
+        <translation>Check failed: {e}</translation>
+    </message>
+    <message>
+        <source>找不到该事件</source>
+        <translation>Case not found</translation>
+    </message>
+    <message>
+        <source>事件刚被他人更新（现为“{status}”），已载入最新状态，请核对后再提交。</source>
+        <translation>Someone has just updated this case (now “{status}”). Its current state is loaded: check it and submit again.</translation>
+    </message>
+    <message>
+        <source>所选 {n} 件均无法执行：</source>
+        <translation>None of the {n} selected cases allows it: </translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>{code}：{reason}</source>
+        <translation>{code}: {reason}</translation>
+    </message>
+    <message>
+        <source>批量{action}（{n} 件）</source>
+        <translation>{action} ({n} cases)</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation> and more</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>已选 {n} 件</source>
+        <translation>{n} selected</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Uncategorised</translation>
+    </message>
+    <message>
+        <source>所选事件</source>
+        <translation>the selected cases</translation>
+    </message>
+    <message>
+        <source>延期申请：{span}（{m} 个工作分钟）。理由：{reason}</source>
+        <translation>Extension requested: {span} ({m} working minutes). Reason: {reason}</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>工作日</source>
+        <translation>working days</translation>
+    </message>
+    <message>
+        <source>工作小时</source>
+        <translation>working hours</translation>
+    </message>
+    <message>
+        <source>= {m} 个工作分钟</source>
+        <translation>= {m} working minutes</translation>
+    </message>
+    <message>
+        <source>1 个工作日按 {d} 个工作分钟计；最长 30 个工作日</source>
+        <translation>1 working day counts as {d} working minutes; 30 working days at most</translation>
+    </message>
+    <message>
+        <source>搜索分类名称或编码，回车选第一项</source>
+        <translation>Search category name or code; Enter picks the first</translation>
+    </message>
+    <message>
+        <source>请选择小类</source>
+        <translation>Choose a subcategory</translation>
+    </message>
+    <message>
+        <source>{code} · 派遣时限 {d} · 处置时限 {h}{dept}</source>
+        <translation>{code} · dispatch within {d} · handle within {h}{dept}</translation>
+    </message>
+    <message>
+        <source> · 默认部门 {name}</source>
+        <translation> · default department {name}</translation>
+    </message>
+    <message>
+        <source>搜索部门</source>
+        <translation>Search departments</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>当前负荷</source>
+        <translation>Current load</translation>
+    </message>
+    <message>
+        <source>推荐</source>
+        <translation>suggested</translation>
+    </message>
+    <message>
+        <source>当前</source>
+        <translation>current</translation>
+    </message>
+    <message>
+        <source>（{tags}）</source>
+        <translation> ({tags})</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>在办 {open} · 超期 {overdue}</source>
+        <translation>{open} open · {overdue} overdue</translation>
+    </message>
+    <message>
+        <source>当前处置部门</source>
+        <translation>Current department</translation>
+    </message>
+    <message>
+        <source>下级中心</source>
+        <translation>Lower-level centre</translation>
+    </message>
+    <message>
+        <source>（推荐：事发地）</source>
+        <translation> (suggested: where it happened)</translation>
+    </message>
+    <message>
+        <source>按编号或标题搜索本中心在办事件</source>
+        <translation>Search this centre&apos;s open cases by code or title</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>{n} 个工作日</source>
+        <translation>{n} working days</translation>
+    </message>
+    <message>
+        <source>{n} 小时</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} 分钟</source>
+        <translation>{n} min</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>{d}天{h}小时</source>
+        <translation>{d} d {h} h</translation>
+    </message>
+    <message>
+        <source>{h}小时{m}分</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>{m}分</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <source>剩余 {t}</source>
+        <translation>{t} left</translation>
+    </message>
+    <message>
+        <source>超期 {t}</source>
+        <translation>{t} overdue</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.CommandType</name>
+    <message>
+        <source>上报</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>受理立案</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <source>签收</source>
+        <translation>Sign for</translation>
+    </message>
+    <message>
+        <source>处理反馈</source>
+        <translation>Report back</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>改派</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <source>上报上级</source>
+        <translation>Escalate</translation>
+    </message>
+    <message>
+        <source>交办</source>
+        <translation>Hand down</translation>
+    </message>
+    <message>
+        <source>催办</source>
+        <translation>Urge</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <source>申请延期</source>
+        <translation>Request extension</translation>
+    </message>
+    <message>
+        <source>批准延期</source>
+        <translation>Approve extension</translation>
+    </message>
+    <message>
+        <source>驳回延期</source>
+        <translation>Deny extension</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <source>解除挂账</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>核查通过</source>
+        <translation>Pass check</translation>
+    </message>
+    <message>
+        <source>返工</source>
+        <translation>Rework</translation>
+    </message>
+    <message>
+        <source>结案</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>评价</source>
+        <translation>Evaluate</translation>
+    </message>
+    <message>
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>合并重复</source>
+        <translation>Merge duplicate</translation>
+    </message>
+    <message>
+        <source>查看个人信息</source>
+        <translation>Reveal personal data</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.OrgLevel</name>
+    <message>
+        <source>省</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <source>市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>县(市、区)</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>乡镇(街道)</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <source>村(社区)</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Priority</name>
+    <message>
+        <source>一般</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>特急</source>
+        <translation>Critical</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Role</name>
+    <message>
+        <source>值班员</source>
+        <translation>Duty operator</translation>
+    </message>
+    <message>
+        <source>值班长</source>
+        <translation>Shift lead</translation>
+    </message>
+    <message>
+        <source>督查员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>部门处置员</source>
+        <translation>Department handler</translation>
+    </message>
+    <message>
+        <source>网格员</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>大屏</source>
+        <translation>Wall display</translation>
+    </message>
+    <message>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>安全审计员</source>
+        <translation>Security auditor</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Satisfaction</name>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Mostly satisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Severity</name>
+    <message>
+        <source>一般</source>
+        <translation>Ordinary</translation>
+    </message>
+    <message>
+        <source>较大</source>
+        <translation>Major</translation>
+    </message>
+    <message>
+        <source>重大</source>
+        <translation>Serious</translation>
+    </message>
+    <message>
+        <source>特别重大</source>
+        <translation>Extreme</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.SlaState</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>即将超期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Source</name>
+    <message>
+        <source>网格员上报</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>967999热线</source>
+        <translation>967999 hotline</translation>
+    </message>
+    <message>
+        <source>12345热线</source>
+        <translation>12345 hotline</translation>
+    </message>
+    <message>
+        <source>视频巡查</source>
+        <translation>Video patrol</translation>
+    </message>
+    <message>
+        <source>群众来访</source>
+        <translation>Walk-in</translation>
+    </message>
+    <message>
+        <source>领导批示</source>
+        <translation>Leader&apos;s instruction</translation>
+    </message>
+    <message>
+        <source>部门转办</source>
+        <translation>Department referral</translation>
+    </message>
+</context>
+<context>
+    <name>Enum.Status</name>
+    <message>
+        <source>待受理</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>待派遣</source>
+        <translation>To dispatch</translation>
+    </message>
+    <message>
+        <source>待签收</source>
+        <translation>To sign for</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>待核查</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>已合并</source>
+        <translation>Merged</translation>
+    </message>
+</context>
+<context>
+    <name>HelpOverlay</name>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>按 Esc、F1 或 ? 关闭；灰色的操作对当前选中的事件不可用</source>
+        <translation>Esc, F1 or ? closes this; greyed-out actions are not possible on the selected case</translation>
+    </message>
+    <message>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>HotlineIntakeDialog</name>
+    <message>
+        <source>联系电话格式不正确：应为 11 位手机号或带区号的固定电话</source>
+        <translation>Invalid phone number: use an 11-digit mobile number or a landline with its area code</translation>
+    </message>
+    <message>
+        <source>新建热线事件</source>
+        <translation>New hotline case</translation>
+    </message>
+    <message>
+        <source>新建热线事件 F2</source>
+        <translation>New hotline case F2</translation>
+    </message>
+    <message>
+        <source>新建热线事件（F2）：登记 12345/967999 来电或群众来访</source>
+        <translation>New hotline case (F2): register a 12345/967999 call or a walk-in</translation>
+    </message>
+    <message>
+        <source>来电信息</source>
+        <translation>Call</translation>
+    </message>
+    <message>
+        <source>来电人姓名（可匿名）</source>
+        <translation>Caller&apos;s name (may stay anonymous)</translation>
+    </message>
+    <message>
+        <source>手机号或带区号的固定电话，如 13812345678、0571-64612345</source>
+        <translation>Mobile or landline with area code, e.g. 13812345678, 0571-64612345</translation>
+    </message>
+    <message>
+        <source>输入关键字搜索，如“垃圾”“纠纷”“消防”</source>
+        <translation>Type to search, e.g. “垃圾” (rubbish), “纠纷” (dispute), “消防” (fire)</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>来电人所说的地点，如 白云路12号菜场门口</source>
+        <translation>The place the caller names, e.g. outside the market, 12 Baiyun Road</translation>
+    </message>
+    <message>
+        <source>留空则自动生成：分类 + 地点</source>
+        <translation>Leave empty to generate it: category + place</translation>
+    </message>
+    <message>
+        <source>来电内容：发生了什么、持续多久、有无人员受伤、来电人诉求</source>
+        <translation>What happened, for how long, whether anyone is hurt, what the caller asks for</translation>
+    </message>
+    <message>
+        <source>来电渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>来电人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>事件分类 *</source>
+        <translation>Category *</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>事件地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>所属网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>事件标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>来电内容</source>
+        <translation>What the caller said</translation>
+    </message>
+    <message>
+        <source>可能重复的事件</source>
+        <translation>Possible duplicates</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>距离</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>相似度</source>
+        <translation>Similarity</translation>
+    </message>
+    <message>
+        <source>合并到此事件</source>
+        <translation>Merge into this case</translation>
+    </message>
+    <message>
+        <source>新建本次来电的事件，并把它合并到选中的事件（两步都记入处理过程）</source>
+        <translation>Create a case for this call and merge it into the selected case (both steps are recorded in the history)</translation>
+    </message>
+    <message>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>关闭窗口；已填写的内容会保留，再按 F2 继续</source>
+        <translation>Close the window; what you typed is kept, press F2 to go on</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>保存为新事件（Ctrl+Enter）</source>
+        <translation>Save as a new case (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>乡镇/街道（可选）</source>
+        <translation>Township (optional)</translation>
+    </message>
+    <message>
+        <source>村/社区</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>{what}（可选）</source>
+        <translation>{what} (optional)</translation>
+    </message>
+    <message>
+        <source>先选上一级</source>
+        <translation>Choose the level above first</translation>
+    </message>
+    <message>
+        <source>事件分类“{t}”不存在，请从列表中选择一个小类</source>
+        <translation>There is no category “{t}”: choose a subcategory from the list</translation>
+    </message>
+    <message>
+        <source>请选择事件分类（小类）</source>
+        <translation>Choose a category (subcategory)</translation>
+    </message>
+    <message>
+        <source>请填写事件地址或选择所属网格</source>
+        <translation>Enter an address or choose a grid</translation>
+    </message>
+    <message>
+        <source>来电内容过长（最多 {n} 字）</source>
+        <translation>The call text is too long (at most {n} characters)</translation>
+    </message>
+    <message>
+        <source>事件 {code} 已新建；请合并，或关闭窗口</source>
+        <translation>Case {code} created; merge it or close the window</translation>
+    </message>
+    <message>
+        <source>请先在右侧列表中选择要合并到的事件</source>
+        <translation>First choose the case to merge into in the list on the right</translation>
+    </message>
+    <message>
+        <source>热线来电与 {code} 反映同一问题，合并</source>
+        <translation>Hotline call about the same problem as {code}: merged</translation>
+    </message>
+    <message>
+        <source>保存失败</source>
+        <translation>Saving failed</translation>
+    </message>
+    <message>
+        <source>事件 {code} 已新建，但未能合并到 {target}：{reason}</source>
+        <translation>Case {code} was created but could not be merged into {target}: {reason}</translation>
+    </message>
+    <message>
+        <source>已新建事件 {code} 并合并到 {target}</source>
+        <translation>Created case {code} and merged it into {target}</translation>
+    </message>
+    <message>
+        <source>查重失败，可直接保存</source>
+        <translation>The duplicate check failed; you can save anyway</translation>
+    </message>
+    <message>
+        <source>{m} 米</source>
+        <translation>{m} m</translation>
+    </message>
+    <message>
+        <source>同网格</source>
+        <translation>same grid</translation>
+    </message>
+    <message>
+        <source>未能保存：{reason}</source>
+        <translation>Could not save: {reason}</translation>
+    </message>
+    <message>
+        <source>已新建事件 {code}</source>
+        <translation>Created case {code}</translation>
+    </message>
+    <message>
+        <source>热线来电</source>
+        <translation>Hotline call</translation>
+    </message>
+    <message>
+        <source>发现 {n} 件可能重复的事件（{h} 小时内、{r} 米范围或同网格的同类事件）。同一件事请选中后“合并到此事件”，不同的事请“仍然新建”。</source>
+        <translation>{n} possible duplicates (cases of the same kind in the last {h} hours within {r} m or in the same grid). If it is the same matter, select it and “Merge into this case”; if not, “Create anyway”.</translation>
+    </message>
+    <message>
+        <source>未发现可能重复的事件。</source>
+        <translation>No possible duplicates.</translation>
+    </message>
+    <message>
+        <source>选择事件分类和所属网格后，这里列出 {h} 小时内附近的同类事件。</source>
+        <translation>Once a category and a grid are chosen, cases of the same kind nearby in the last {h} hours are listed here.</translation>
+    </message>
+    <message>
+        <source>仍然新建</source>
+        <translation>Create anyway</translation>
+    </message>
+    <message>
+        <source>{role}无权合并事件</source>
+        <translation>A {role} may not merge cases</translation>
+    </message>
+</context>
+<context>
+    <name>IdleLock</name>
+    <message>
+        <source>工作台已锁定</source>
+        <translation>Workstation locked</translation>
+    </message>
+    <message>
+        <source>{m} 分钟</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <source>{s} 秒</source>
+        <translation>{s} s</translation>
+    </message>
+    <message>
+        <source>{idle}无操作，{t} 自动锁定</source>
+        <translation>No input for {idle}: locks in {t}</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <source>工作台已锁定</source>
+        <translation>Workstation locked</translation>
+    </message>
+    <message>
+        <source>值班人员：{who}（{role}，{user}）</source>
+        <translation>On duty: {who} ({role}, {user})</translation>
+    </message>
+    <message>
+        <source>输入 {user} 的密码解锁</source>
+        <translation>Enter {user}&apos;s password to unlock</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>请输入密码</source>
+        <translation>Enter the password</translation>
+    </message>
+    <message>
+        <source>暂时无法验证身份，请稍后再试</source>
+        <translation>Cannot check the password right now; try again later</translation>
+    </message>
+    <message>
+        <source>密码错误</source>
+        <translation>Wrong password</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>用户名或密码错误</source>
+        <translation>Wrong user name or password</translation>
+    </message>
+    <message>
+        <source>连续输错 {n} 次，请 {s} 秒后再试</source>
+        <translation>{n} failed attempts in a row: try again in {s} s</translation>
+    </message>
+    <message>
+        <source>登录 — CommandCenter 值班工作台</source>
+        <translation>Log in — CommandCenter duty workstation</translation>
+    </message>
+    <message>
+        <source>社会治理综合指挥中心 · 值班工作台</source>
+        <translation>Social Governance Command Centre · Duty workstation</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>请输入用户名</source>
+        <translation>Enter the user name</translation>
+    </message>
+    <message>
+        <source>请输入密码</source>
+        <translation>Enter the password</translation>
+    </message>
+    <message>
+        <source>暂时无法验证身份（本地数据库不可用），请稍后再试或联系管理员</source>
+        <translation>Cannot check the password right now (the local store is unavailable); try again later or call the administrator</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>待受理</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>待派遣</source>
+        <translation>To dispatch</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>待核查</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <source>即将超期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>已上报</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
+        <source>全部在办</source>
+        <translation>All open</translation>
+    </message>
+    <message>
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>{tab}（Ctrl+{n}）</source>
+        <translation>{tab} (Ctrl+{n})</translation>
+    </message>
+    <message>
+        <source>全县</source>
+        <translation>Whole county</translation>
+    </message>
+    <message>
+        <source>{name}（{role}）</source>
+        <translation>{name} ({role})</translation>
+    </message>
+    <message>
+        <source>单机模式</source>
+        <translation>Standalone</translation>
+    </message>
+    <message>
+        <source>未配置服务器：本机数据库即为权威数据</source>
+        <translation>No server configured: the local store is the authority</translation>
+    </message>
+    <message>
+        <source>最后更新 {t}</source>
+        <translation>Updated {t}</translation>
+    </message>
+    <message>
+        <source>在办 {n} · 超期 {m}</source>
+        <translation>{n} open · {m} overdue</translation>
+    </message>
+    <message>
+        <source>显示前 {shown} 条，共 {total} 条</source>
+        <translation>First {shown} of {total}</translation>
+    </message>
+    <message>
+        <source>共 {total} 条</source>
+        <translation>{total} cases</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <source>案件(&amp;C)</source>
+        <translation>&amp;Case</translation>
+    </message>
+    <message>
+        <source>已新建事件 {code}</source>
+        <translation>Created case {code}</translation>
+    </message>
+    <message>
+        <source>来电已合并到原事件，处理过程中留有记录</source>
+        <translation>The call was merged into the existing case; the history records it</translation>
+    </message>
+    <message>
+        <source>下一个新事件</source>
+        <translation>Next new case</translation>
+    </message>
+    <message>
+        <source>打开列表中下一个新到的（加粗高亮的）事件（{key}）</source>
+        <translation>Open the next newly arrived (bold) case in the list ({key})</translation>
+    </message>
+    <message>
+        <source>回到事件列表</source>
+        <translation>Back to the case list</translation>
+    </message>
+    <message>
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>主题</source>
+        <translation>Theme</translation>
+    </message>
+    <message>
+        <source>深色</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
+        <source>浅色</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>工作集</source>
+        <translation>Working sets</translation>
+    </message>
+    <message>
+        <source>切换到“{tab}”</source>
+        <translation>Switch to “{tab}”</translation>
+    </message>
+    <message>
+        <source>没有新到的事件</source>
+        <translation>No newly arrived cases</translation>
+    </message>
+    <message>
+        <source>无法加载该语言的翻译文件</source>
+        <translation>Cannot load the translation for this language</translation>
+    </message>
+    <message>
+        <source>桐庐县社会治理综合指挥中心 — 值班工作台</source>
+        <translation>Tonglu County Social Governance Command Centre — Duty Workstation</translation>
+    </message>
+    <message>
+        <source>工作集（Ctrl+1 … Ctrl+9、Ctrl+0 切换）</source>
+        <translation>Working sets (switch with Ctrl+1 … Ctrl+9, Ctrl+0)</translation>
+    </message>
+    <message>
+        <source>搜索 编号/标题/地址/反映人 (Ctrl+F)</source>
+        <translation>Search code/title/address/reporter (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>指挥中心</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>案件详情</source>
+        <translation>Case details</translation>
+    </message>
+    <message>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Ctrl+F</source>
+        <translation>Ctrl+F</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>F5</source>
+        <translation>F5</translation>
+    </message>
+</context>
+<context>
+    <name>MuteButton</name>
+    <message>
+        <source>静音 剩余 {t}</source>
+        <translation>Muted, {t} left</translation>
+    </message>
+    <message>
+        <source>提醒声音已暂时关闭；点击恢复</source>
+        <translation>Alert sound is off for now; click to turn it back on</translation>
+    </message>
+    <message>
+        <source>提醒声音</source>
+        <translation>Alert sound</translation>
+    </message>
+    <message>
+        <source>新的紧急/特急事件、即将超期和已超期时响提示音（{p}）；点击静音 {m} 分钟</source>
+        <translation>Sounds an alert for new urgent/critical cases and for cases due soon or overdue ({p}); click to mute for {m} minutes</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>所属中心/部门</source>
+        <translation>Centre / department</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>已上报</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
+        <source>挂账中</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Uncategorised</translation>
+    </message>
+</context>
+</TS>
