@@ -10,7 +10,6 @@ Plain Python and SQL, no Qt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,23 +74,15 @@ def _row_to_related(relation: str, r: dict[str, object]) -> RelatedCase:
 _COLS = (c.id, c.code, c.title, c.status, c.created_at)
 
 
-def merged_from_select(case_id: str, centres: Iterable[str] = ()) -> Select[Any]:
-    """The query of :func:`merged_from`.
-
-    There is no index on ``merged_into``; with ``centres`` (all centre codes) the
-    database finds the merged cases through the (centre_code, status) index instead
-    of reading the whole table (a million rows at a county centre).
-    """
-    where = [c.status == Status.MERGED.value, c.merged_into == case_id]
-    codes = sorted(set(centres))
-    if codes:
-        where.append(c.centre_code.in_(codes))
+def merged_from_select(case_id: str) -> Select[Any]:
+    """The query of :func:`merged_from` (served by the index on ``merged_into``)."""
+    where = [c.merged_into == case_id, c.status == Status.MERGED.value]
     return select(*_COLS).where(*where).order_by(c.created_at, c.code).limit(MERGED_FROM_LIMIT)
 
 
-def merged_from(conn: Connection, case_id: str, centres: Iterable[str] = ()) -> list[RelatedCase]:
+def merged_from(conn: Connection, case_id: str) -> list[RelatedCase]:
     """The cases merged into ``case_id``, oldest first."""
-    q = merged_from_select(case_id, centres)
+    q = merged_from_select(case_id)
     return [_row_to_related(MERGED_FROM, dict(r)) for r in conn.execute(q).mappings()]
 
 
@@ -100,7 +91,6 @@ def related_cases(
     case: Case,
     now: datetime,
     *,
-    centres: Iterable[str] = (),
     duplicate_limit: int = DUPLICATE_LIMIT,
 ) -> list[RelatedCase]:
     """Everything the 相关事件 section lists for ``case``: merged into, merged from, duplicates."""
@@ -109,7 +99,7 @@ def related_cases(
         r = conn.execute(select(*_COLS).where(c.id == case.merged_into)).mappings().first()
         if r is not None:
             out.append(_row_to_related(MERGED_INTO, dict(r)))
-    out.extend(merged_from(conn, case.id, centres))
+    out.extend(merged_from(conn, case.id))
     if duplicate_limit > 0 and case.status is not Status.MERGED:
         seen = {case.id, *(r.id for r in out)}
         # the window: three days either side of the report (not beyond now)

@@ -142,7 +142,7 @@ def test_likely_duplicates_are_listed_with_distance(qtbot, window: MainWindow, w
     with workspace.read() as conn:
         case = workspace.case(a)
         assert case is not None
-        related = related_cases(conn, case, workspace.now(), centres=workspace.ref.centres)
+        related = related_cases(conn, case, workspace.now())
     dups = [r for r in related if r.relation == DUPLICATE]
     assert dups and dups[0].id == b and 90 < (dups[0].distance_m or 0) < 110
     assert {far, other, elsewhere, a}.isdisjoint(r.id for r in dups)
@@ -189,7 +189,7 @@ def test_personal_data_stays_masked_unless_revealed(qtbot, window: MainWindow, w
 
 def test_merged_from_uses_an_index(workspace) -> None:  # type: ignore[no-untyped-def]
     """No full scan of the cases table for every case shown (a million rows in the benchmark)."""
-    q = merged_from_select("x" * 32, workspace.ref.centres)
+    q = merged_from_select("x" * 32)
     with workspace.read() as conn:
         compiled = q.compile(conn, compile_kwargs={"literal_binds": True})
         plan = " | ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
@@ -205,7 +205,7 @@ def test_relations_of_the_service(workspace) -> None:  # type: ignore[no-untyped
     with workspace.read() as conn:
         t_case, d_case = workspace.case(target), workspace.case(ids[1])
         assert t_case is not None and d_case is not None
-        of_target = related_cases(conn, t_case, workspace.now(), centres=workspace.ref.centres)
+        of_target = related_cases(conn, t_case, workspace.now())
         of_dup = related_cases(conn, d_case, workspace.now())
     assert [(r.relation, r.id) for r in of_target if r.relation == MERGED_FROM] == [
         (MERGED_FROM, ids[1]),

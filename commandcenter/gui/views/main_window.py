@@ -947,7 +947,7 @@ class MainWindow(QMainWindow):
             return hit[2]
         try:
             with self._ws.read() as conn:
-                related = related_cases(conn, case, self._ws.now(), centres=self._ws.ref.centres)
+                related = related_cases(conn, case, self._ws.now())
         except Exception:  # the panel must show even if this fails
             log.exception("reading the related cases failed")
             return None
