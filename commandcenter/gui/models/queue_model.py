@@ -42,6 +42,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ...domain.enums import OPEN_STATUSES, Priority, SlaState, Source, Status
 from ...domain.org import Reference
+from ...domain.sla import sla_state_of
 from ...domain.timeutil import countdown, fmt_local, from_epoch, to_epoch
 from ...services import queries
 from ...services.queries import QueueFilter, QueueKey, queue_key
@@ -101,16 +102,9 @@ _PRIORITY_COLOURS_DARK = {Priority.CRITICAL: QColor("#ff5c61"), Priority.URGENT:
 _PRIORITY_COLOURS_LIGHT = {Priority.CRITICAL: QColor("#c8102e"), Priority.URGENT: QColor("#a85a00")}
 
 
-def sla_state_of(row: Mapping[str, Any], now_epoch: int) -> SlaState:
-    """The SLA state of a queue row (epoch-second times), as Case.sla_state computes it."""
-    if row["status"] not in _OPEN_VALUES or row["suspended"] or row["stage_deadline"] is None:
-        return SlaState.NONE
-    if now_epoch >= row["stage_deadline"]:
-        return SlaState.OVERDUE
-    due = row["due_soon_at"]
-    if due is not None and now_epoch >= due:
-        return SlaState.DUE_SOON
-    return SlaState.NORMAL
+def row_sla_state(row: Mapping[str, Any], now_epoch: int) -> SlaState:
+    """The SLA state of a queue row (epoch-second times): the domain's rule."""
+    return sla_state_of(row["status"], row["suspended"], row["stage_deadline"], row["due_soon_at"], now_epoch)
 
 
 _OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
@@ -598,7 +592,7 @@ class QueueModel(QAbstractTableModel):
             priority: Priority | None = Priority(r["priority"])
         except ValueError:
             priority = None
-        sla = sla_state_of(r, now_epoch)
+        sla = row_sla_state(r, now_epoch)
 
         status_text = status.label if status is not None else str(r["status"])
         flags = [lab for on, lab in zip((r["supervised"], r["suspended"], r["escalated"]), self._flag_labels, strict=True) if on]
