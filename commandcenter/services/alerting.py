@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.enums import OPEN_STATUSES, Priority, SlaState
@@ -195,13 +195,12 @@ class AlertWatch:
     def _crossings(self, conn: Connection, scope: tuple[str, ...], last: int, n: int) -> list[dict[str, Any]]:
         if n <= last:
             return []
-        where: list[ColumnElement[bool]] = [
-            c.is_open.is_(True),
-            or_(
-                and_(c.due_soon_at > last, c.due_soon_at <= n),
-                and_(c.stage_deadline > last, c.stage_deadline <= n),
-            ),
-        ]
-        if scope:
-            where.append(c.centre_code.in_(scope))
-        return [dict(r) for r in conn.execute(select(*_ALERT_COLS).where(*where)).mappings()]
+        # two range scans over the open-only indexes (one OR would read every open case)
+        found: dict[str, dict[str, Any]] = {}
+        for col in (c.due_soon_at, c.stage_deadline):
+            where: list[ColumnElement[bool]] = [c.is_open.is_(True), col > last, col <= n]
+            if scope:
+                where.append(c.centre_code.in_(scope))
+            for r in conn.execute(select(*_ALERT_COLS).where(*where)).mappings():
+                found[r["id"]] = dict(r)
+        return list(found.values())

@@ -166,6 +166,7 @@ cases = Table(
     # open cases only (a few % of the table): county-wide tabs, tab counts, per-status tabs.
     # The condition must read exactly as the queries write it (`is_open IS 1` on SQLite).
     Index("ix_cases_open_deadline", "is_open", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
+    Index("ix_cases_open_due_soon", "is_open", "due_soon_at", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
     Index("ix_cases_open_status", "is_open", "status", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
     Index("ix_cases_open_centre_status", "centre_code", "is_open", "status", "stage_deadline", sqlite_where=_OPEN_SQLITE, postgresql_where=_OPEN_PG),
     # a centre's closed tab (by last update) and its KPIs (by registration time)

@@ -113,6 +113,13 @@ def upgrade() -> None:
             postgresql_where=sa.text("is_open IS true"),
         )
         batch_op.create_index(
+            "ix_cases_open_due_soon",
+            ["is_open", "due_soon_at"],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.create_index(
             "ix_cases_open_status",
             ["is_open", "status", "stage_deadline"],
             unique=False,
@@ -264,6 +271,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_queue")
         batch_op.drop_index(
             "ix_cases_open_status",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.drop_index(
+            "ix_cases_open_due_soon",
             sqlite_where=sa.text("is_open IS 1"),
             postgresql_where=sa.text("is_open IS true"),
         )
