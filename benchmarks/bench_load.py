@@ -220,6 +220,19 @@ def count_rows(path: Path) -> int:
     return n
 
 
+def make_openable(path: Path) -> None:
+    """Let `python main.py --db <store>` open the loaded store: mark it seeded and
+    continue each day's code sequence after the generated codes (untimed)."""
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', 'bench_load')")
+        con.execute(
+            "INSERT OR REPLACE INTO code_sequences (prefix, last) "
+            "SELECT substr(code, 1, 14), max(CAST(substr(code, 15) AS INTEGER)) FROM cases GROUP BY 1"
+        )
+    con.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000, help="rows to generate and load (default 1,000,000)")
@@ -354,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.keep:
         remove_db(db_b)
+    make_openable(db_a)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.json}; kept (a) store {db_a}" + (f" and (b) {db_b}" if args.keep else ""))
