@@ -54,33 +54,11 @@ def out_of_china_array(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np
     return np.logical_not(inside)
 
 
-def _delta_lat(x: float, y: float) -> float:
-    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
-    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
-    return ret
-
-
-def _delta_lon(x: float, y: float) -> float:
-    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
-    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
-    return ret
-
-
 def _gcj_offset(lon: float, lat: float) -> tuple[float, float]:
-    """The (dlon, dlat) in degrees that GCJ-02 adds to a WGS-84 point."""
-    dlat = _delta_lat(lon - 105.0, lat - 35.0)
-    dlon = _delta_lon(lon - 105.0, lat - 35.0)
-    radlat = lat / 180.0 * math.pi
-    magic = math.sin(radlat)
-    magic = 1.0 - _KRASOVSKY_EE * magic * magic
-    sqrtmagic = math.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_KRASOVSKY_A * (1.0 - _KRASOVSKY_EE)) / (magic * sqrtmagic) * math.pi)
-    dlon = (dlon * 180.0) / (_KRASOVSKY_A / sqrtmagic * math.cos(radlat) * math.pi)
-    return dlon, dlat
+    """The (dlon, dlat) in degrees that GCJ-02 adds to a WGS-84 point (the array
+    formula, which numpy evaluates on plain floats as well)."""
+    dlon, dlat = _gcj_offset_array(lon, lat)  # type: ignore[arg-type]
+    return float(dlon), float(dlat)
 
 
 def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
