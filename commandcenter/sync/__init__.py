@@ -2,7 +2,7 @@
 replica operations (push results, pulled batches, rebase, sync problems) and
 the worker thread that runs them off the UI thread."""
 
-from .client import AuthError, ServerError, SyncClient, SyncError, Unavailable
+from .client import AuthError, ServerError, Slow, SyncClient, SyncError, Unavailable
 from .replica import Replica, bootstrap_store
 from .worker import DEGRADED, OFFLINE, ONLINE, SyncStatus, SyncWorker
 
@@ -17,6 +17,7 @@ __all__ = [
     "SyncError",
     "SyncStatus",
     "SyncWorker",
+    "Slow",
     "Unavailable",
     "bootstrap_store",
 ]

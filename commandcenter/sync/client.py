@@ -17,6 +17,10 @@ class Unavailable(SyncError):
     """The server cannot be reached (connection refused, timeout, 502/503/504)."""
 
 
+class Slow(Unavailable):
+    """The server took the connection but did not answer in time (read timeout)."""
+
+
 class AuthError(SyncError):
     """401: no valid token (or, for login, bad credentials / locked account)."""
 
@@ -58,10 +62,18 @@ class SyncClient:
         headers = kw.pop("headers", {})
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        url, wait = self.base_url + path, timeout or self.timeout
         try:
-            r = self._session().request(
-                method, self.base_url + path, headers=headers, timeout=timeout or self.timeout, **kw
-            )
+            try:
+                r = self._session().request(method, url, headers=headers, timeout=wait, **kw)
+            except requests.ConnectionError as exc:
+                if isinstance(exc, requests.ConnectTimeout):
+                    raise
+                # A kept-alive connection the server closed while idle fails on reuse; one fresh
+                # attempt is safe: reads are reads and command pushes are idempotent by command id.
+                r = self._session().request(method, url, headers=headers, timeout=wait, **kw)
+        except requests.ReadTimeout as exc:
+            raise Slow(f"{method} {path}: no answer within {wait:g} s") from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise Unavailable(f"{method} {path}: {exc}") from exc
         if r.status_code in (401, 429):

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ..services.events import CasesChanged
 from ..services.workspace import Workspace
-from .client import AuthError, SyncClient, SyncError, Unavailable
+from .client import AuthError, Slow, SyncClient, SyncError, Unavailable
 from .replica import Replica, wire_command
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,9 @@ class SyncWorker(threading.Thread):
             self._ensure_login()
             step()
             backoff.reset()
+        except Slow as exc:  # reachable but not answering in time: degraded, not gone
+            self._set(which, DEGRADED, str(exc))
+            self._stop_evt.wait(backoff.fail())
         except Unavailable as exc:
             self._set(which, OFFLINE, str(exc))
             self._stop_evt.wait(backoff.fail())
@@ -171,7 +174,11 @@ class SyncWorker(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_evt.is_set():
-            self._guard("pull", self._pull_backoff, self.pull_once)
+            # Until a pull has answered (at start, after a failure) ask without waiting, so the
+            # status turns online as soon as the server answers, not after a whole long-poll.
+            with self._state_lock:
+                probing = self._pull_state != ONLINE
+            self._guard("pull", self._pull_backoff, (lambda: self.pull_once(0.0)) if probing else self.pull_once)
 
     def _push_loop(self) -> None:
         while not self._stop_evt.is_set():

@@ -192,7 +192,9 @@ def test_case_created_on_a_shows_up_on_b_with_the_official_code(world) -> None: 
     seen = wait_for(lambda: b.case(cid), what="B to receive A's case")
     assert not seen["code"].startswith("L-") and seen["code"].startswith(COUNTY)
     wait_for(lambda: a.case(cid) == server.case(cid) == b.case(cid), what="A, B and the server to agree")
-    assert a.worker is not None and a.worker.status().state == ONLINE
+    wa = a.worker
+    assert wa is not None
+    wait_for(lambda: wa.status().state == ONLINE, what="A's status to say online")
 
 
 def test_concurrent_reassign_one_applied_one_rejected_and_shown(world) -> None:  # type: ignore[no-untyped-def]
