@@ -13,11 +13,11 @@ __all__ = [
     "AuthError",
     "Replica",
     "ServerError",
+    "Slow",
     "SyncClient",
     "SyncError",
     "SyncStatus",
     "SyncWorker",
-    "Slow",
     "Unavailable",
     "bootstrap_store",
 ]
