@@ -11,6 +11,11 @@ actor and role, and if so returns the new case and its one history record.
 It never raises for a bad command: a refusal carries a reason code (stable,
 for the server protocol) and a plain-words reason (for the operator).
 Client and server both call it.
+
+The reason is Chinese. A refusal also keeps its template and parameters
+(`Decision.template`, `Decision.params`) so that the GUI can show it in another
+language: it translates the template (context "Refusal"), enum parameters by
+their labels and `Term` parameters (field names, action words) as words.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from .case import Actor, Case, Command, HistoryEntry
@@ -57,6 +63,27 @@ class Reason:
     DUPLICATE = "duplicate"
 
 
+class Term(str):
+    """A word of the domain's Chinese (a field name, an action) that a GUI translates."""
+
+    __slots__ = ()
+
+
+def render_reason(template: str, params: Mapping[str, Any], word: Callable[[Any], str] | None = None,
+                  sep: str = "、") -> str:
+    """Fill a refusal template. `word` turns an Enum or a Term into text (default: the Chinese)."""
+
+    def one(v: Any) -> str:
+        if isinstance(v, (Enum, Term)):
+            if word is not None:
+                return word(v)
+            return str(getattr(v, "label", v))
+        return str(v)
+
+    values = {k: sep.join(one(x) for x in v) if isinstance(v, tuple) else one(v) for k, v in params.items()}
+    return template.format(**values)
+
+
 @dataclass(frozen=True)
 class Decision:
     ok: bool
@@ -64,9 +91,16 @@ class Decision:
     history: HistoryEntry | None = None
     code: str = "ok"
     reason: str = ""
+    template: str = ""  # the reason before its parameters were filled in (for translation)
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return self.ok
+
+
+def refused(code: str, template: str, /, **params: Any) -> Decision:
+    """A refusal whose reason is `template` filled with `params` (see `render_reason`)."""
+    return Decision(False, code=code, reason=render_reason(template, params), template=template, params=params)
 
 
 @dataclass
@@ -84,10 +118,11 @@ class Context:
 class Refusal(Exception):
     """Internal: raised by the rules below, turned into a refused Decision."""
 
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, code: str, template: str, /, **params: Any) -> None:
+        self.decision = refused(code, template, **params)
+        super().__init__(self.decision.reason)
         self.code = code
-        self.reason = reason
+        self.reason = self.decision.reason
 
 
 # Commands whose effect does not depend on the case's version: they skip the
@@ -110,15 +145,13 @@ def decide(case: Case | None, cmd: Command, ctx: Context) -> Decision:
     try:
         ctype = C(cmd.type)
     except ValueError:
-        return Decision(False, code=Reason.INVALID, reason=f"未知的操作类型：{cmd.type}")
+        return refused(Reason.INVALID, "未知的操作类型：{type}", type=cmd.type)
     rule = _RULES.get(ctype)
     if rule is None:  # pragma: no cover - every type has a rule (tested)
-        return Decision(False, code=Reason.INVALID, reason=f"未实现的操作：{ctype.label}")
+        return refused(Reason.INVALID, "未实现的操作：{action}", action=ctype)
     actor = cmd.actor
     if not can(actor.role, ctype):
-        return Decision(
-            False, code=Reason.NOT_PERMITTED, reason=f"{actor.role.label}无权执行“{ctype.label}”"
-        )
+        return refused(Reason.NOT_PERMITTED, "{role}无权执行“{action}”", role=actor.role, action=ctype)
     try:
         if ctype is C.CREATE:
             if case is not None:
@@ -132,7 +165,7 @@ def decide(case: Case | None, cmd: Command, ctx: Context) -> Decision:
                 raise Refusal(Reason.BAD_STATE, "事件已归档，不能再操作")
             _check_scope(case, actor, ctype, ctx)
             if case.suspended and ctype not in WHILE_SUSPENDED:
-                raise Refusal(Reason.BAD_STATE, f"事件已挂账，请先解除挂账再{ctype.label}")
+                raise Refusal(Reason.BAD_STATE, "事件已挂账，请先解除挂账再{action}", action=ctype)
             if (
                 cmd.base_version is not None
                 and ctype not in COMMUTATIVE
@@ -140,13 +173,15 @@ def decide(case: Case | None, cmd: Command, ctx: Context) -> Decision:
             ):
                 raise Refusal(
                     Reason.VERSION_CONFLICT,
-                    f"事件已被他人更新（当前版本 {case.version}，操作基于版本 {cmd.base_version}），请刷新后重试",
+                    "事件已被他人更新（当前版本 {current}，操作基于版本 {base}），请刷新后重试",
+                    current=case.version,
+                    base=cmd.base_version,
                 )
             new, opinion, details = rule(case, cmd, ctx)
             from_status = case.status
             new = new.evolve(version=case.version + 1, updated_at=ctx.now)
     except Refusal as r:
-        return Decision(False, code=r.code, reason=r.reason)
+        return r.decision
     hist = HistoryEntry(
         case_id=new.id,
         version=new.version,
@@ -177,7 +212,9 @@ def _check_scope(case: Case, actor: Actor, ctype: C, ctx: Context) -> None:
     if ctype in FROM_ABOVE and actor.centre_code in ctx.ref.centre_ancestors(case.centre_code):
         return
     owner = ctx.ref.centres.get(case.centre_code)
-    raise Refusal(Reason.OUT_OF_SCOPE, f"该事件属于{owner.name if owner else case.centre_code}，不在您的职责范围")
+    raise Refusal(
+        Reason.OUT_OF_SCOPE, "该事件属于{owner}，不在您的职责范围", owner=owner.name if owner else case.centre_code
+    )
 
 
 def _text(payload: Mapping[str, Any], key: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
@@ -185,12 +222,15 @@ def _text(payload: Mapping[str, Any], key: str, label: str, required: bool, limi
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        raise Refusal(Reason.INVALID, f"{label}应为文字")
+        raise Refusal(Reason.INVALID, "{label}应为文字", label=Term(label))
     value = raw.strip()
     if required and not value:
-        raise Refusal(Reason.INVALID, f"请填写{label}")
+        raise Refusal(Reason.INVALID, "请填写{label}", label=Term(label))
     if len(value) > limit:
-        raise Refusal(Reason.INVALID, f"{label}过长（最多 {limit} 字，实际 {len(value)} 字）")
+        raise Refusal(
+            Reason.INVALID, "{label}过长（最多 {limit} 字，实际 {actual} 字）", label=Term(label), limit=limit,
+            actual=len(value),
+        )
     return value
 
 
@@ -202,13 +242,19 @@ def _enum(payload: Mapping[str, Any], key: str, enum: Any, label: str, default: 
         return enum(raw)
     except ValueError:
         allowed = "、".join(f"{m.value}({m.label})" for m in enum)
-        raise Refusal(Reason.INVALID, f"{label}取值无效：{raw!r}，可选：{allowed}") from None
+        raise Refusal(
+            Reason.INVALID, "{label}取值无效：{value}，可选：{allowed}", label=Term(label), value=repr(raw),
+            allowed=allowed,
+        ) from None
 
 
 def _need_status(case: Case, allowed: set[Status] | frozenset[Status], what: str) -> None:
     if case.status not in allowed:
-        names = "、".join(s.label for s in sorted(allowed, key=lambda s: list(S).index(s)))
-        raise Refusal(Reason.BAD_STATE, f"事件当前状态为“{case.status.label}”，只有“{names}”的事件才能{what}")
+        names = tuple(sorted(allowed, key=lambda s: list(S).index(s)))
+        raise Refusal(
+            Reason.BAD_STATE, "事件当前状态为“{status}”，只有“{allowed}”的事件才能{action}", status=case.status,
+            allowed=names, action=Term(what),
+        )
 
 
 def _stage(case: Case, ctx: Context, minutes: int) -> dict[str, Any]:
@@ -238,12 +284,14 @@ def _department(case: Case, payload: Mapping[str, Any], ctx: Context) -> str:
         raise Refusal(Reason.INVALID, "请选择处置部门")
     dept = ctx.ref.departments.get(code)
     if dept is None:
-        raise Refusal(Reason.INVALID, f"处置部门不存在：{code}")
+        raise Refusal(Reason.INVALID, "处置部门不存在：{code}", code=code)
     if dept.centre_code != case.centre_code:
         owner = ctx.ref.centres.get(case.centre_code)
         raise Refusal(
             Reason.INVALID,
-            f"“{dept.name}”不属于{owner.name if owner else case.centre_code}，不能派遣（可上报或交办）",
+            "“{department}”不属于{owner}，不能派遣（可上报或交办）",
+            department=dept.name,
+            owner=owner.name if owner else case.centre_code,
         )
     return code
 
@@ -263,10 +311,10 @@ def _create(cmd: Command, ctx: Context) -> Result:
     severity = _enum(p, "severity", Severity, "严重程度", Severity.ORDINARY)
     category = p.get("category_code") or None
     if category is not None and (category not in ctx.ref.categories or not ctx.ref.categories[category].is_leaf):
-        raise Refusal(Reason.INVALID, f"事件分类不存在或不是小类：{category}")
+        raise Refusal(Reason.INVALID, "事件分类不存在或不是小类：{category}", category=category)
     phone = _text(p, "reporter_phone", "联系电话", False, 20)
     if phone and not valid_phone(phone):
-        raise Refusal(Reason.INVALID, f"联系电话格式不正确：{phone}（应为 11 位手机号或带区号的固定电话）")
+        raise Refusal(Reason.INVALID, "联系电话格式不正确：{phone}（应为 11 位手机号或带区号的固定电话）", phone=phone)
     name = _text(p, "reporter_name", "反映人", False, 50)
     address = _text(p, "address", "地址", False, 200)
     lon, lat = p.get("lon"), p.get("lat")
@@ -278,17 +326,17 @@ def _create(cmd: Command, ctx: Context) -> Result:
         except (TypeError, ValueError):
             raise Refusal(Reason.INVALID, "位置坐标应为数字") from None
         if not (73.0 <= lon <= 136.0 and 3.0 <= lat <= 54.0):
-            raise Refusal(Reason.INVALID, f"位置不在中国境内：{lon:.5f}, {lat:.5f}")
+            raise Refusal(Reason.INVALID, "位置不在中国境内：{lon}, {lat}", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
     grid = p.get("grid_code") or None
     township = None
     if grid is not None:
         unit = ctx.ref.org_units.get(grid)
         if unit is None or unit.level is not OrgLevel.GRID:
-            raise Refusal(Reason.INVALID, f"网格不存在：{grid}")
+            raise Refusal(Reason.INVALID, "网格不存在：{grid}", grid=grid)
         township = grid[:9]
     centre = p.get("centre_code") or (ctx.ref.centre_for_grid(grid) if grid else None) or actor.centre_code
     if centre not in ctx.ref.centres:
-        raise Refusal(Reason.INVALID, f"受理中心不存在：{centre}")
+        raise Refusal(Reason.INVALID, "受理中心不存在：{centre}", centre=centre)
     if actor.role is not Role.GRID_WORKER and centre != actor.centre_code and actor.centre_code not in (
         ctx.ref.centre_ancestors(centre)
     ):
@@ -328,7 +376,7 @@ def _accept(case: Case, cmd: Command, ctx: Context) -> Result:
         raise Refusal(Reason.INVALID, "请选择事件分类（小类）")
     cat = ctx.ref.categories.get(category)
     if cat is None or not cat.is_leaf:
-        raise Refusal(Reason.INVALID, f"事件分类不存在或不是小类：{category}")
+        raise Refusal(Reason.INVALID, "事件分类不存在或不是小类：{category}", category=category)
     priority = _enum(p, "priority", Priority, "紧急程度", case.priority)
     severity = _enum(p, "severity", Severity, "严重程度", case.severity)
     opinion = _text(p, "opinion", "受理意见", False)
@@ -445,7 +493,7 @@ def _hand_down(case: Case, cmd: Command, ctx: Context) -> Result:
     if not children:
         raise Refusal(Reason.BAD_STATE, "本中心没有下级中心，无法交办")
     if target not in children:
-        raise Refusal(Reason.INVALID, f"交办对象必须是本中心的下级中心：{target}")
+        raise Refusal(Reason.INVALID, "交办对象必须是本中心的下级中心：{target}", target=target)
     instructions = _text(cmd.payload, "opinion", "交办意见", True)
     limits = ctx.ref.limits_for(case.category_code)
     new = case.evolve(centre_code=target, department_code=None)
@@ -477,7 +525,7 @@ def _request_extension(case: Case, cmd: Command, ctx: Context) -> Result:
     except (TypeError, ValueError):
         raise Refusal(Reason.INVALID, "请填写延期时长（工作分钟数）") from None
     if not 0 < minutes <= MAX_EXTENSION_MINUTES:
-        raise Refusal(Reason.INVALID, f"延期时长应在 1 分钟到 30 个工作日之间，实际 {minutes} 分钟")
+        raise Refusal(Reason.INVALID, "延期时长应在 1 分钟到 30 个工作日之间，实际 {minutes} 分钟", minutes=minutes)
     reason = _text(cmd.payload, "reason", "延期理由", True)
     new = case.evolve(extension_minutes=minutes, extension_reason=reason)
     return new, reason, {"minutes": minutes}
@@ -576,7 +624,7 @@ def _close(case: Case, cmd: Command, ctx: Context) -> Result:
 def _evaluate(case: Case, cmd: Command, ctx: Context) -> Result:
     _need_status(case, {S.CLOSED}, "评价")
     if case.satisfaction is not None:
-        raise Refusal(Reason.BAD_STATE, f"该事件已评价（{case.satisfaction.label}）")
+        raise Refusal(Reason.BAD_STATE, "该事件已评价（{satisfaction}）", satisfaction=case.satisfaction)
     sat = _enum(cmd.payload, "satisfaction", Satisfaction, "评价结果")
     if sat is None:
         raise Refusal(Reason.INVALID, "请选择评价结果：满意、基本满意或不满意")
@@ -622,7 +670,7 @@ def _merge(case: Case, cmd: Command, ctx: Context) -> Result:
     if target is None or target.id != target_id:
         raise Refusal(Reason.NOT_FOUND, "找不到要合并到的事件")
     if target.status not in OPEN_STATUSES and target.status is not S.CLOSED:
-        raise Refusal(Reason.BAD_STATE, f"目标事件 {target.code} 状态为“{target.status.label}”，不能作为合并目标")
+        raise Refusal(Reason.BAD_STATE, "目标事件 {code} 状态为“{status}”，不能作为合并目标", code=target.code, status=target.status)
     opinion = _text(cmd.payload, "opinion", "合并说明", False)
     new = case.evolve(status=S.MERGED, merged_into=target.id, suspended=False, supervised=False, **_NO_STAGE)
     return new, opinion, {"target_id": target.id, "target_code": target.code}

@@ -18,7 +18,7 @@ from ..domain.masking import mask_text
 from ..domain.org import Reference
 from ..domain.sla import WorkCalendar
 from ..domain.timeutil import local, to_epoch
-from ..domain.workflow import Context, Decision, Reason, decide
+from ..domain.workflow import Context, Decision, Reason, decide, refused
 from ..store import repo
 from ..store import schema as t
 from ..store.engine import write_tx
@@ -92,7 +92,7 @@ def decide_and_write(
     if case is None:
         repo.insert_case(conn, decision.case)
     elif not repo.update_case(conn, decision.case, case.version):
-        return Decision(False, code=Reason.VERSION_CONFLICT, reason="事件已被他人更新，请刷新后重试")
+        return refused(Reason.VERSION_CONFLICT, "事件已被他人更新，请刷新后重试")
     repo.insert_history(conn, decision.history)
     return decision
 
@@ -156,7 +156,7 @@ class CommandService:
                     ).first()
                     if dup is not None:
                         return Outcome(
-                            cmd, Decision(False, code=Reason.DUPLICATE, reason="该操作已执行过（重复提交）")
+                            cmd, refused(Reason.DUPLICATE, "该操作已执行过（重复提交）")
                         )
                     now = self.clock()
                     decision = decide_and_write(conn, cmd, self.ref, self.calendar, now, self._new_code)
@@ -166,7 +166,7 @@ class CommandService:
                     return Outcome(cmd, decision)
             except Exception as exc:  # database trouble: refuse clearly, nothing half-written
                 log.exception("command %s failed", cmd.command_id)
-                return Outcome(cmd, Decision(False, code="store_error", reason=f"保存失败，未做任何更改：{exc}"))
+                return Outcome(cmd, refused("store_error", "保存失败，未做任何更改：{error}", error=str(exc)))
 
     def _new_code(self, conn: Connection, now: datetime) -> str:
         if self.provisional_codes:

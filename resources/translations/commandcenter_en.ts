@@ -1878,4 +1878,443 @@
         <translation>Uncategorised</translation>
     </message>
 </context>
+<context>
+    <name>Refusal</name>
+    <message>
+        <source>该事件属于{owner}，不在您的职责范围</source>
+        <translation>This case belongs to {owner}, outside your responsibility</translation>
+    </message>
+    <message>
+        <source>事件标题</source>
+        <translation>title</translation>
+    </message>
+    <message>
+        <source>事件描述</source>
+        <translation>description</translation>
+    </message>
+    <message>
+        <source>事件来源</source>
+        <translation>source</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>priority</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>severity</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>phone number</translation>
+    </message>
+    <message>
+        <source>反映人</source>
+        <translation>reporter</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <translation>accept</translation>
+    </message>
+    <message>
+        <source>受理意见</source>
+        <translation>acceptance note</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>reject</translation>
+    </message>
+    <message>
+        <source>不予受理的理由</source>
+        <translation>reason for rejecting</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>dispatch</translation>
+    </message>
+    <message>
+        <source>派遣意见</source>
+        <translation>dispatch note</translation>
+    </message>
+    <message>
+        <source>签收</source>
+        <translation>sign for it</translation>
+    </message>
+    <message>
+        <source>签收意见</source>
+        <translation>sign-for note</translation>
+    </message>
+    <message>
+        <source>反馈处理结果</source>
+        <translation>report the result</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>result</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>return it</translation>
+    </message>
+    <message>
+        <source>退回理由</source>
+        <translation>reason for returning</translation>
+    </message>
+    <message>
+        <source>改派</source>
+        <translation>reassign</translation>
+    </message>
+    <message>
+        <source>改派理由</source>
+        <translation>reason for reassigning</translation>
+    </message>
+    <message>
+        <source>上报上级中心</source>
+        <translation>escalate to the parent centre</translation>
+    </message>
+    <message>
+        <source>上报理由</source>
+        <translation>reason for escalating</translation>
+    </message>
+    <message>
+        <source>交办</source>
+        <translation>hand down</translation>
+    </message>
+    <message>
+        <source>交办意见</source>
+        <translation>instructions</translation>
+    </message>
+    <message>
+        <source>催办</source>
+        <translation>urge</translation>
+    </message>
+    <message>
+        <source>催办意见</source>
+        <translation>urging note</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>supervise</translation>
+    </message>
+    <message>
+        <source>督办意见</source>
+        <translation>supervision note</translation>
+    </message>
+    <message>
+        <source>申请延期</source>
+        <translation>request an extension</translation>
+    </message>
+    <message>
+        <source>延期理由</source>
+        <translation>reason for the extension</translation>
+    </message>
+    <message>
+        <source>批准延期</source>
+        <translation>approve the extension</translation>
+    </message>
+    <message>
+        <source>审批意见</source>
+        <translation>approval note</translation>
+    </message>
+    <message>
+        <source>驳回延期</source>
+        <translation>deny the extension</translation>
+    </message>
+    <message>
+        <source>驳回理由</source>
+        <translation>reason for denying</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>suspend</translation>
+    </message>
+    <message>
+        <source>挂账理由</source>
+        <translation>reason for suspending</translation>
+    </message>
+    <message>
+        <source>解除挂账说明</source>
+        <translation>resume note</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>check</translation>
+    </message>
+    <message>
+        <source>核查意见</source>
+        <translation>check note</translation>
+    </message>
+    <message>
+        <source>返工</source>
+        <translation>send back for rework</translation>
+    </message>
+    <message>
+        <source>返工理由</source>
+        <translation>reason for rework</translation>
+    </message>
+    <message>
+        <source>结案</source>
+        <translation>close</translation>
+    </message>
+    <message>
+        <source>结案意见</source>
+        <translation>closing note</translation>
+    </message>
+    <message>
+        <source>评价</source>
+        <translation>evaluate</translation>
+    </message>
+    <message>
+        <source>评价结果</source>
+        <translation>evaluation</translation>
+    </message>
+    <message>
+        <source>回访意见</source>
+        <translation>follow-up note</translation>
+    </message>
+    <message>
+        <source>归档</source>
+        <translation>archive</translation>
+    </message>
+    <message>
+        <source>重新打开</source>
+        <translation>reopen</translation>
+    </message>
+    <message>
+        <source>重新打开的理由</source>
+        <translation>reason for reopening</translation>
+    </message>
+    <message>
+        <source>备注内容</source>
+        <translation>comment</translation>
+    </message>
+    <message>
+        <source>合并</source>
+        <translation>merge</translation>
+    </message>
+    <message>
+        <source>合并说明</source>
+        <translation>merge note</translation>
+    </message>
+    <message>
+        <source>查看理由</source>
+        <translation>reason for viewing</translation>
+    </message>
+    <message>
+        <source>未实现的操作：{action}</source>
+        <translation>Action not implemented: {action}</translation>
+    </message>
+    <message>
+        <source>{role}无权执行“{action}”</source>
+        <translation>A {role} may not “{action}”</translation>
+    </message>
+    <message>
+        <source>{label}应为文字</source>
+        <translation>The {label} must be text</translation>
+    </message>
+    <message>
+        <source>请填写{label}</source>
+        <translation>Please fill in the {label}</translation>
+    </message>
+    <message>
+        <source>{label}过长（最多 {limit} 字，实际 {actual} 字）</source>
+        <translation>The {label} is too long (at most {limit} characters, got {actual})</translation>
+    </message>
+    <message>
+        <source>事件当前状态为“{status}”，只有“{allowed}”的事件才能{action}</source>
+        <translation>To {action}, a case must be “{allowed}”; this one is “{status}”</translation>
+    </message>
+    <message>
+        <source>请选择处置部门</source>
+        <translation>Please choose the handling department</translation>
+    </message>
+    <message>
+        <source>处置部门不存在：{code}</source>
+        <translation>No such handling department: {code}</translation>
+    </message>
+    <message>
+        <source>“{department}”不属于{owner}，不能派遣（可上报或交办）</source>
+        <translation>“{department}” is not part of {owner} and cannot be dispatched to (escalate or hand down instead)</translation>
+    </message>
+    <message>
+        <source>事件分类不存在或不是小类：{category}</source>
+        <translation>No such category, or not a subcategory: {category}</translation>
+    </message>
+    <message>
+        <source>联系电话格式不正确：{phone}（应为 11 位手机号或带区号的固定电话）</source>
+        <translation>Invalid phone number: {phone} (expected an 11-digit mobile number or a landline with area code)</translation>
+    </message>
+    <message>
+        <source>位置坐标不完整：经度和纬度需同时提供</source>
+        <translation>Incomplete location: give both longitude and latitude</translation>
+    </message>
+    <message>
+        <source>受理中心不存在：{centre}</source>
+        <translation>No such centre: {centre}</translation>
+    </message>
+    <message>
+        <source>只能向本中心或下级中心上报事件</source>
+        <translation>Cases can only be reported to your own centre or one below it</translation>
+    </message>
+    <message>
+        <source>未分配事件编号</source>
+        <translation>No case number was assigned</translation>
+    </message>
+    <message>
+        <source>请选择事件分类（小类）</source>
+        <translation>Please choose a category (subcategory)</translation>
+    </message>
+    <message>
+        <source>事件已挂账，解除挂账后才能反馈</source>
+        <translation>The case is suspended; resume it before reporting the result</translation>
+    </message>
+    <message>
+        <source>改派的部门与当前处置部门相同，请选择其他部门</source>
+        <translation>That is the current handling department; choose another one</translation>
+    </message>
+    <message>
+        <source>本中心没有上级指挥中心，无法上报</source>
+        <translation>This centre has no parent centre to escalate to</translation>
+    </message>
+    <message>
+        <source>本中心没有下级中心，无法交办</source>
+        <translation>This centre has no centres below it to hand down to</translation>
+    </message>
+    <message>
+        <source>交办对象必须是本中心的下级中心：{target}</source>
+        <translation>Cases can only be handed down to a centre below this one: {target}</translation>
+    </message>
+    <message>
+        <source>该事件已在督办中</source>
+        <translation>The case is already supervised</translation>
+    </message>
+    <message>
+        <source>已有一项延期申请在审批中</source>
+        <translation>An extension request is already awaiting approval</translation>
+    </message>
+    <message>
+        <source>延期时长应在 1 分钟到 30 个工作日之间，实际 {minutes} 分钟</source>
+        <translation>An extension must be between 1 minute and 30 working days; got {minutes} minutes</translation>
+    </message>
+    <message>
+        <source>没有待审批的延期申请</source>
+        <translation>There is no extension request awaiting approval</translation>
+    </message>
+    <message>
+        <source>事件已处于挂账状态</source>
+        <translation>The case is already suspended</translation>
+    </message>
+    <message>
+        <source>事件未挂账</source>
+        <translation>The case is not suspended</translation>
+    </message>
+    <message>
+        <source>该事件已核查通过，请结案</source>
+        <translation>The case has passed its check; close it</translation>
+    </message>
+    <message>
+        <source>事件尚未核查通过，不能结案</source>
+        <translation>The case has not passed its check and cannot be closed</translation>
+    </message>
+    <message>
+        <source>该事件已评价（{satisfaction}）</source>
+        <translation>The case has already been evaluated ({satisfaction})</translation>
+    </message>
+    <message>
+        <source>请选择评价结果：满意、基本满意或不满意</source>
+        <translation>Please choose an evaluation: satisfied, mostly satisfied or dissatisfied</translation>
+    </message>
+    <message>
+        <source>归档说明</source>
+        <translation>archiving note</translation>
+    </message>
+    <message>
+        <source>请选择要合并到的事件</source>
+        <translation>Please choose the case to merge into</translation>
+    </message>
+    <message>
+        <source>不能把事件合并到它自己</source>
+        <translation>A case cannot be merged into itself</translation>
+    </message>
+    <message>
+        <source>找不到要合并到的事件</source>
+        <translation>The case to merge into was not found</translation>
+    </message>
+    <message>
+        <source>目标事件 {code} 状态为“{status}”，不能作为合并目标</source>
+        <translation>Case {code} is “{status}” and cannot be merged into</translation>
+    </message>
+    <message>
+        <source>只能查看反映人姓名和联系电话</source>
+        <translation>Only the reporter&apos;s name and phone number can be revealed</translation>
+    </message>
+    <message>
+        <source>未知的操作类型：{type}</source>
+        <translation>Unknown action: {type}</translation>
+    </message>
+    <message>
+        <source>该事件未派遣给您所在的部门</source>
+        <translation>This case was not dispatched to your department</translation>
+    </message>
+    <message>
+        <source>{label}取值无效：{value}，可选：{allowed}</source>
+        <translation>Invalid {label}: {value}; allowed: {allowed}</translation>
+    </message>
+    <message>
+        <source>位置不在中国境内：{lon}, {lat}</source>
+        <translation>The location is outside China: {lon}, {lat}</translation>
+    </message>
+    <message>
+        <source>网格不存在：{grid}</source>
+        <translation>No such grid: {grid}</translation>
+    </message>
+    <message>
+        <source>请填写延期时长（工作分钟数）</source>
+        <translation>Please give the extension in working minutes</translation>
+    </message>
+    <message>
+        <source>该事件已存在，不能重复上报</source>
+        <translation>This case already exists and cannot be reported again</translation>
+    </message>
+    <message>
+        <source>找不到该事件</source>
+        <translation>Case not found</translation>
+    </message>
+    <message>
+        <source>事件已归档，不能再操作</source>
+        <translation>The case is archived; nothing more can be done with it</translation>
+    </message>
+    <message>
+        <source>事件已挂账，请先解除挂账再{action}</source>
+        <translation>The case is suspended; resume it before you {action}</translation>
+    </message>
+    <message>
+        <source>事件已被他人更新（当前版本 {current}，操作基于版本 {base}），请刷新后重试</source>
+        <translation>Someone else updated the case (now version {current}, your action was based on version {base}); refresh and try again</translation>
+    </message>
+    <message>
+        <source>位置坐标应为数字</source>
+        <translation>Coordinates must be numbers</translation>
+    </message>
+    <message>
+        <source>事件已被他人更新，请刷新后重试</source>
+        <translation>Someone else updated the case; refresh and try again</translation>
+    </message>
+    <message>
+        <source>保存失败，未做任何更改：{error}</source>
+        <translation>Could not save; nothing was changed: {error}</translation>
+    </message>
+    <message>
+        <source>该操作已执行过（重复提交）</source>
+        <translation>This action was already carried out (submitted twice)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+</context>
 </TS>

@@ -318,3 +318,16 @@ def test_a_suspended_case_waits_for_resume(w: World) -> None:
     w.ok(C.COMMENT, OPERATOR, text="已联系权属单位")
     w.ok(C.RESUME, LEAD)
     assert w.ok(C.ACCEPT, OPERATOR).status is Status.REGISTERED
+
+
+def test_a_refusal_keeps_its_template_and_parameters(ref, calendar, clock) -> None:  # type: ignore[no-untyped-def]
+    from commandcenter.domain.workflow import Term, render_reason
+
+    d = decide(None, Command(C.URGE, "nope", OPERATOR, {}), Context(ref, calendar, clock()))
+    assert not d.ok and d.reason == "找不到该事件" and d.template == "找不到该事件" and not d.params
+    d = decide(None, Command(C.CREATE, "x", OPERATOR, {"title": "  "}), Context(ref, calendar, clock(), new_code="1"))
+    assert d.template == "请填写{label}" and d.params == {"label": "事件标题"} and isinstance(d.params["label"], Term)
+    assert d.reason == render_reason(d.template, d.params) == "请填写事件标题"
+    # a GUI renders the same template its own way: words and enums through its translator
+    assert render_reason("{a}/{b}", {"a": Term("受理"), "b": (Status.REPORTED, Status.CLOSED)}, lambda v: "W",
+                         " + ") == "W/W + W"

@@ -29,6 +29,7 @@ from ...domain.permissions import can
 from ...domain.workflow import Context, Reason, available_commands, decide
 from ...services.commands import Outcome
 from ...services.workspace import Workspace
+from ..i18n import refusal_text
 from .dialog import CommandDialog
 from .specs import BULK_TYPES, GROUPS, MAX_BULK, ORDER, SPECS, ActionSpec, tr
 
@@ -211,7 +212,7 @@ class ActionController(QObject):
                 if ctype not in allowed and can(self._actor.role, ctype):
                     d = decide(cases[0], Command(ctype, cases[0].id, self._actor, {}), ctx)
                     if not d.ok and d.code != Reason.INVALID:
-                        tips[ctype] = d.reason
+                        tips[ctype] = refusal_text(d)
         else:
             allowed = BULK_TYPES
             for ctype in BULK_TYPES:  # a bulk action needs every selected case to allow it
@@ -222,7 +223,7 @@ class ActionController(QObject):
                     allowed = allowed - {ctype}
                     d = decide(blocker, Command(ctype, blocker.id, self._actor, {}), ctx)
                     tips[ctype] = self.tr("所选事件中 {code} 不能执行：{reason}").format(
-                        code=blocker.code, reason=d.reason
+                        code=blocker.code, reason=refusal_text(d)
                     )
         for ctype, act in self._actions.items():
             spec = SPECS[ctype]
@@ -292,7 +293,7 @@ class ActionController(QObject):
         failed = dict(refusals)
         for out in outcomes:
             if not out.ok:
-                failed[out.command.case_id] = out.reason
+                failed[out.command.case_id] = refusal_text(out)
         ok = [o for o in outcomes if o.ok]
         codes = {c.id: c.code for c in cases}
         for o in ok:

@@ -47,6 +47,7 @@ from ...services import queries
 from ...services.queries import QueueFilter
 from ...services.workspace import Workspace
 from ..i18n import label as i18n_label
+from ..i18n import refusal_text
 from .specs import CONFIRM_SHORTCUTS, ActionSpec, FieldKind, FieldSpec, tr
 
 log = logging.getLogger(__name__)
@@ -273,7 +274,7 @@ class CommandDialog(QDialog):
                     )
                 )
                 return
-            refusals[seen.id] = d.reason
+            refusals[seen.id] = refusal_text(d)
         if not commands:
             if not self.is_bulk:
                 self.show_error(next(iter(refusals.values())))

@@ -53,6 +53,7 @@ from ...domain.workflow import MAX_TEXT, MAX_TITLE
 from ...services.duplicates import grid_centroid, likely_duplicates
 from ...services.workspace import Workspace
 from ..i18n import label as i18n_label
+from ..i18n import refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -491,7 +492,7 @@ class HotlineIntakeDialog(QDialog):
         out = self._apply(cmd)
         if out is None or not out.ok:
             self._created = created
-            reason = out.reason if out is not None else self.tr("保存失败")
+            reason = refusal_text(out) if out is not None else self.tr("保存失败")
             self._show_message(
                 self.tr("事件 {code} 已新建，但未能合并到 {target}：{reason}").format(
                     code=code, target=target["code"], reason=reason
@@ -644,7 +645,7 @@ class HotlineIntakeDialog(QDialog):
         if out is None:
             return None
         if not out.ok or out.case is None:
-            self._show_message(self.tr("未能保存：{reason}").format(reason=out.reason), error=True)
+            self._show_message(self.tr("未能保存：{reason}").format(reason=refusal_text(out)), error=True)
             return None
         created = (cmd.case_id, out.case.code)
         self.sig_case_created.emit(*created)
