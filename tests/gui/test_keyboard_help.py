@@ -1,6 +1,6 @@
 """Keyboard: the help overlay lists every shortcut the window really has, J opens the
-next new case, Esc goes back to the queue, Tab walks search → centre → queue → case
-panel → toolbar."""
+next new case, Esc goes back to the queue, Tab walks search → centre → filter bar → queue
+→ case panel → toolbar."""
 
 from __future__ import annotations
 
@@ -80,8 +80,9 @@ def test_help_overlay_lists_every_shortcut_of_the_window(qtbot, window: MainWind
     expected = _window_shortcuts(window)
     offered = [a for a in window.action_controller.actions() if a.isVisible()]
     assert len(offered) >= 10
-    # the case actions the operator may use, F2, J, Esc, F1/?, Ctrl+F, F5 and the ten tabs
-    assert len(expected) == len(offered) + 6 + 10
+    # the case actions the operator may use, F2, J, Esc, F1/?, Ctrl+F, F5, the filter bar's
+    # Ctrl+Shift+F and Ctrl+Shift+X, the map's Ctrl+L (在地图上定位), and the ten tabs
+    assert len(expected) == len(offered) + 6 + 2 + 1 + 10
     missing = [item for item in expected if item not in listed]
     assert missing == []
     text = overlay.text()
@@ -191,8 +192,11 @@ def test_tab_order_search_centre_queue_panel_toolbar(qtbot, window: MainWindow) 
         qtbot.keyClick(focused, key)
         return QApplication.focusWidget()
 
-    seen = [tab(), tab(), tab()]
-    assert seen == [window.ui.centreCombo, window.ui.queueView, window.ui.caseDetail]
+    # the filter bar (views/filter_bar.py) sits between the centre and the queue; its custom
+    # time-range editors are hidden and the 清除筛选 button disabled while no filter is on
+    bar = [w for w in window.filterBar.focus_chain() if w.isVisible() and w.isEnabled()]
+    seen = [tab() for _ in range(len(bar) + 3)]
+    assert seen == [window.ui.centreCombo, *bar, window.ui.queueView, window.ui.caseDetail]
     # inside the case panel Tab first walks its links (the related cases), then leaves
     links = window.ui.caseDetail.toHtml().count('href="case:')
     for _ in range(links):
