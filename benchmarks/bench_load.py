@@ -45,7 +45,7 @@ import sqlalchemy
 from sqlalchemy import Engine, insert
 
 from commandcenter.sim.demo import build_world, write_world
-from commandcenter.store import repo
+from commandcenter.store import repo, search
 from commandcenter.store import schema as t
 from commandcenter.store.engine import SQLITE_PRAGMAS, make_engine, write_tx
 from commandcenter.store.migrate import upgrade
@@ -84,9 +84,12 @@ def fresh_store(path: Path, world: Any, now: int, extra_ddl: list[str] | None = 
 
 
 def plain_connection(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection set up as make_engine sets up its own: the same pragmas and
+    the search index's function (store/search.py: the cases triggers call it)."""
     con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     for p in SQLITE_PRAGMAS:
         con.execute(p)
+    search.register(con)
     return con
 
 
@@ -107,12 +110,14 @@ def core_loader(engine: Engine) -> Loader:
 
 
 def plain_loader(con: sqlite3.Connection) -> Loader:
-    """(b) the baseline: sqlite3 executemany with tuples."""
+    """(b) the baseline: sqlite3 executemany with tuples (the search index filled once for the
+    batch, as repo.bulk_insert_cases does: store/search.py bulk_load)."""
 
     def load(_dicts: list[dict[str, Any]], tuples: list[tuple[Any, ...]]) -> None:
         con.execute("BEGIN IMMEDIATE")
         try:
-            con.executemany(PLAIN_SQL, tuples)
+            with search.bulk_load(con):
+                con.executemany(PLAIN_SQL, tuples)
         except BaseException:
             con.execute("ROLLBACK")
             raise

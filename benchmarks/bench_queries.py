@@ -69,8 +69,8 @@ def _patch_open_implied() -> Callable[[], None]:
     orig = q._where
     open_values = {s.value for s in OPEN_STATUSES}
 
-    def _where(f: q.QueueFilter, now: datetime) -> list[Any]:
-        w = orig(f, now)
+    def _where(f: q.QueueFilter, now: datetime, plan: Any = None) -> list[Any]:
+        w = orig(f, now, plan)
         if f.statuses and {s.value for s in f.statuses} <= open_values:
             w.append(q.c.is_open.is_(True))
         return w
@@ -206,6 +206,18 @@ def gui_tabs() -> list[tuple[str, q.QueueFilter]]:
     ]
 
 
+_dept_cache: dict[str, str] = {}
+
+
+def busiest_dept(conn: Connection, centre: str) -> str:
+    """The department of ``centre`` with the most cases (looked up once, untimed after)."""
+    if centre not in _dept_cache:
+        _dept_cache[centre] = str(conn.exec_driver_sql(
+            "SELECT department_code FROM cases WHERE centre_code = ? AND department_code IS NOT NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", (centre,)).scalar())
+    return _dept_cache[centre]
+
+
 def suite(now_s: int, centre: str, towns: list[str], limit: int) -> list[Bench]:
     now = from_epoch(now_s)
     assert now is not None
@@ -236,6 +248,20 @@ def suite(now_s: int, centre: str, towns: list[str], limit: int) -> list[Bench]:
     out += [
         Bench('tab closed: centre, text="垃圾"', "page", page(closed.with_(centres=(centre,), text="垃圾")), PAGE_MS),
         Bench('tab closed: county, text="垃圾"', "page", page(closed.with_(text="垃圾")), PAGE_MS),
+        # the search index's plans (services/queries.search_plan): a rare word, one character,
+        # a word common in one township, a phone number, a word that matches nothing
+        *[Bench(f'tab closed: {scope}, text="{text}"', "page", page(closed.with_(centres=cs, text=text)), PAGE_MS)
+          for text in ("张", "路", "分水", "13812345678", "没有这个事件")
+          for scope, cs in (("centre", (centre,)), ("county", ()))],
+        Bench('queue_count: tab closed, county, text="垃圾"', "count", count(closed.with_(text="垃圾")), None),
+        Bench('queue_count: tab closed, county, text="没有这个事件"', "count",
+              count(closed.with_(text="没有这个事件")), None),
+        # a department's history (ix_cases_dept_updated): its own centre, and another centre's
+        Bench("tab closed: county, department", "page", lambda conn: q.queue(
+            conn, closed.with_(departments=(busiest_dept(conn, centre),)), now, limit=limit), PAGE_MS),
+        Bench("tab closed: county centre, a township's department", "page", lambda conn: q.queue(
+            conn, closed.with_(centres=(COUNTY_CODE,), departments=(busiest_dept(conn, centre),)), now,
+            limit=limit), PAGE_MS),
         Bench("workloads: all centres", "workloads", lambda conn: q.workloads(conn, now), WORKLOAD_MS),
         Bench("workloads: one centre", "workloads", lambda conn: q.workloads(conn, now, (centre,)), WORKLOAD_MS),
         Bench("workloads: all centres + closed last 30 d", "workloads",

@@ -584,6 +584,46 @@ class LagProbe:
         self.timer.start(self.interval_ms)
 
 
+def apply_before_0003(db: Path) -> Callable[[], None]:
+    """Experiment 'before_0003' (the filters part): the queries as before migration 0003, for a
+    before/after under the same machine load -- the search without the index (the plain LIKE),
+    the history by priority as one sorted query, and ix_cases_dept_updated /
+    ix_cases_priority_code dropped.  Undone afterwards (the indexes re-created)."""
+    from sqlalchemy import select
+
+    from commandcenter.services import queries as q
+
+    orig_plan, orig_first = q.search_plan, q._first_ids
+
+    def no_plan(conn: Any, f: Any, count: bool = False) -> None:
+        return None
+
+    def first_ids(f: Any, w: Any, order: Any, limit: int) -> Any:
+        return select(q.c.id).where(*w).order_by(*order).limit(limit)
+
+    q.search_plan = no_plan
+    q._first_ids = first_ids
+    con = sqlite3.connect(str(db))
+    ddl = {r[0]: r[1] for r in con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name IN ('ix_cases_dept_updated', 'ix_cases_priority_code')")}
+    for name in ddl:
+        con.execute(f"DROP INDEX {name}")
+    con.commit()
+    con.close()
+    print(f"  experiment before_0003: plain LIKE search, one-query priority order, dropped {sorted(ddl)}",
+          flush=True)
+
+    def undo() -> None:
+        q.search_plan, q._first_ids = orig_plan, orig_first
+        con = sqlite3.connect(str(db))
+        for sql in ddl.values():
+            con.execute(sql)
+        con.commit()
+        con.close()
+
+    return undo
+
+
 def apply_live_experiments(gui: Gui, names: list[str]) -> list[Callable[[], None]]:
     """Temporary changes for the 'live' run (--experiment NAME), undone afterwards."""
     undo: list[Callable[[], None]] = []
@@ -847,7 +887,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--live-centre", default="", help="the centre shown during 'live' ('' = 全县)")
     ap.add_argument("--pages", type=int, default=20, help="pages fetched per tab in 'paging'")
     ap.add_argument("--json", type=Path, default=OUT / "workstation.json")
-    ap.add_argument("--experiment", action="append", default=[], choices=["no_counts", "no_alerts", "counts_index", "alert_index", "mmap_64"],
+    ap.add_argument("--experiment", action="append", default=[], choices=["no_counts", "no_alerts", "counts_index", "alert_index", "mmap_64",
+                             "before_0003"],
                     help="a temporary change for 'live' (repeatable; see README)")
     ap.add_argument("--writer-experiment", action="append", default=[], choices=["fast_update"],
                     help="a temporary change in the writer processes (repeatable; see README)")
@@ -902,7 +943,12 @@ def main(argv: list[str] | None = None) -> int:
         result["memory_after_open"] = proc_status()
     if gui is not None and "filters" in parts:
         print("(b) filters, search, centre, department, re-sort", flush=True)
-        result["filters"] = bench_filters(gui, db, args.repeat)
+        undo_before = apply_before_0003(db) if "before_0003" in args.experiment else None
+        try:
+            result["filters"] = bench_filters(gui, db, args.repeat)
+        finally:
+            if undo_before is not None:
+                undo_before()
         result["memory_after_filters"] = proc_status()
     if gui is not None and "live" in parts:
         print(f"(c) {args.rate:.0f} changes/s for {args.seconds:.0f} s by {args.writers} writer process(es)", flush=True)

@@ -10,13 +10,29 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, not_, or_, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    union_all,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.enums import OPEN_STATUSES, OrgLevel, Priority, Severity, SlaState, Source, Status
 from ..domain.kpi import KpiCounts, Kpis, compute
 from ..domain.timeutil import to_epoch
 from ..store import schema as t
+from ..store import search
 
 c = t.cases.c
 
@@ -50,12 +66,13 @@ QUEUE_COLUMNS = (
     c.lat,
 )
 
+_PRIORITY_RANKS = {"critical": 0, "urgent": 1, "normal": 2}  # any other value: 3
 SORT_KEYS: dict[str, Any] = {
     "deadline": c.stage_deadline,
     "created": c.created_at,
     "updated": c.updated_at,
     "code": c.code,
-    "priority": case({"critical": 0, "urgent": 1, "normal": 2}, value=c.priority, else_=3),
+    "priority": case(_PRIORITY_RANKS, value=c.priority, else_=3),
     "status": c.status,
     "department": c.department_code,
     "category": c.category_code,
@@ -81,6 +98,7 @@ class QueueFilter:
     text: str = ""
     created_from: datetime | None = None
     created_to: datetime | None = None
+    bbox: tuple[float, float, float, float] | None = None  # (west, south, east, north) WGS-84: the map's rectangle
     sort: str = "deadline"
     descending: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -89,7 +107,7 @@ class QueueFilter:
         return replace(self, **kw)
 
 
-def _where(f: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+def _where(f: QueueFilter, now: datetime, plan: TextSearch | None = None) -> list[ColumnElement[bool]]:
     w: list[ColumnElement[bool]] = []
     n = to_epoch(now)
     if f.centres:
@@ -137,32 +155,118 @@ def _where(f: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
             )
         )
     if f.created_from is not None:
-        w.append(c.created_at >= to_epoch(f.created_from))
+        start = to_epoch(f.created_from) or 0
+        w.append(c.created_at >= start)
+        # Implied (a case is updated when or after it is created; a day's margin for clocks
+        # that disagree): lets the newest-first history walk its updated_at index over the
+        # range only, instead of over the whole history when the other filters are selective.
+        w.append(c.updated_at >= start - 86_400)
     if f.created_to is not None:
         w.append(c.created_at < to_epoch(f.created_to))
-    return w
+    if f.bbox is not None:
+        west, south, east, north = f.bbox
+        w += [c.lon >= west, c.lon <= east, c.lat >= south, c.lat <= north]
+    return _with_search(w, plan)
 
 
-def queue_select(f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> Select[Any]:
+# --- free-text search through the index (store/search.py) --------------------------------
+
+_fts = table(search.TABLE, column("rowid"))
+
+# How a search uses the index, by its number of candidates (the cases whose columns hold
+# every bigram of the text -- within the filter's centres when there are many; the LIKE then
+# decides):
+# - at most SEARCH_DRIVE_MAX: the query starts from them (read by rowid, ~3-5 µs each, sorted);
+# - up to SEARCH_PROBE_MAX: the query walks the queue's own order (its index) and keeps the
+#   rows among the candidates: the test needs only the rowid, which the index entry has, so
+#   the other rows are never read (a common word in the whole history: 470 -> 55 ms);
+# - more: the word is everywhere (1 case in 20 county-wide, 1 in 4 of a township, or more),
+#   and the plain LIKE finds a page at once.
+# queue_count reads every matching row: from the candidates up to SEARCH_COUNT_DRIVE_MAX.
+SEARCH_DRIVE_MAX = 10_000
+SEARCH_PROBE_MAX = 50_000
+SEARCH_COUNT_DRIVE_MAX = 100_000
+
+
+@dataclass(frozen=True)
+class TextSearch:
+    """How a query uses the search index (see search_plan)."""
+
+    match: str  # the FTS5 MATCH expression of the candidates
+    drive: bool  # start from the candidates (True) or test the rows against them (False)
+
+
+def _with_search(w: list[ColumnElement[bool]], plan: TextSearch | None) -> list[ColumnElement[bool]]:
+    """The WHERE terms ``w`` (the LIKE among them) with the search index's candidates."""
+    if plan is None:
+        return w
+    sub = select(_fts.c.rowid).where(sql_text(f"{search.TABLE} MATCH :fts_match").bindparams(fts_match=plan.match))
+    if not plan.drive:
+        # `+rowid`: the planner may not look rows up by these rowids, only test them
+        return [*w, literal_column("+cases.rowid").in_(sub)]
+    # the candidates drive: the other terms go inside a CASE, where the planner cannot use
+    # them (else it may prefer e.g. a centre's index and test its 170,000 closed cases)
+    drive = literal_column("cases.rowid").in_(sub)
+    return [drive, case((and_(*w), 1), else_=0) == 1] if w else [drive]
+
+
+def _candidates(conn: Connection, match: str, cap: int) -> int:
+    """How many cases the MATCH finds, counting up to ``cap + 1`` only."""
+    sql = f"SELECT count(*) FROM (SELECT rowid FROM {search.TABLE} WHERE {search.TABLE} MATCH ? LIMIT ?)"
+    return int(conn.exec_driver_sql(sql, (match, cap + 1)).scalar_one())
+
+
+def search_plan(conn: Connection, f: QueueFilter, count: bool = False) -> TextSearch | None:
+    """How a query with the filter's text uses the search index; None: not at all (no text,
+    PostgreSQL, a store without the index, or a word too common: the plain LIKE then).
+    ``count``: for queue_count, which reads every matching row (see SEARCH_COUNT_DRIVE_MAX)."""
+    text = f.text.strip()
+    if not text or conn.dialect.name != "sqlite" or not search.exists(conn):
+        return None
+    drive_max = SEARCH_COUNT_DRIVE_MAX if count else SEARCH_DRIVE_MAX
+    cap = max(drive_max, SEARCH_PROBE_MAX)
+    m = search.match_expression(text)
+    if m is None:
+        return None
+    n = _candidates(conn, m, cap)
+    if n > drive_max and f.centres:
+        # many in the county: how many in the filter's centres (a word of one township's
+        # addresses is common in the county and rare elsewhere)
+        m = search.match_expression(text, f.centres) or m
+        n = _candidates(conn, m, cap)
+    if n <= drive_max:
+        return TextSearch(m, drive=True)
+    if n <= SEARCH_PROBE_MAX:
+        return TextSearch(m, drive=False)
+    return None
+
+
+def queue_select(
+    f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0, plan: TextSearch | None = None
+) -> Select[Any]:
+    """``plan``: see search_plan (None: the plain LIKE)."""
     key = SORT_KEYS.get(f.sort, c.stage_deadline)
     # one sort key only, so the (centre, is_open, stage_deadline) index serves the page without a sort
     order = key.desc() if f.descending else key.asc()
-    return select(*QUEUE_COLUMNS).where(*_where(f, now)).order_by(order).limit(limit).offset(offset)
+    return select(*QUEUE_COLUMNS).where(*_where(f, now, plan)).order_by(order).limit(limit).offset(offset)
 
 
 def queue(conn: Connection, f: QueueFilter, now: datetime, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """One page of the queue, as plain dicts (times as epoch seconds)."""
-    return [dict(r) for r in conn.execute(queue_select(f, now, limit, offset)).mappings()]
+    q = queue_select(f, now, limit, offset, search_plan(conn, f))
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def queue_count(conn: Connection, f: QueueFilter, now: datetime) -> int:
-    return int(conn.execute(select(func.count()).select_from(t.cases).where(*_where(f, now))).scalar_one())
+    w = _where(f, now, search_plan(conn, f, count=True))
+    return int(conn.execute(select(func.count()).select_from(t.cases).where(*w)).scalar_one())
 
 
 def queue_ids(conn: Connection, f: QueueFilter, now: datetime, limit: int = 1_000_000) -> list[str]:
     """The ordered ids of the whole filtered queue (for a view that fetches rows lazily)."""
     key = SORT_KEYS.get(f.sort, c.stage_deadline)
-    q = select(c.id).where(*_where(f, now)).order_by(key.desc() if f.descending else key.asc()).limit(limit)
+    w = _where(f, now, search_plan(conn, f, count=True))
+    q = select(c.id).where(*w).order_by(key.desc() if f.descending else key.asc()).limit(limit)
     return [r[0] for r in conn.execute(q)]
 
 
@@ -337,7 +441,12 @@ def _keyset(
 
 
 def _page_parts(
-    f: QueueFilter, now: datetime, after: QueueKey | None, upto: QueueKey | None, nulls_low: bool
+    f: QueueFilter,
+    now: datetime,
+    after: QueueKey | None,
+    upto: QueueKey | None,
+    nulls_low: bool,
+    plan: TextSearch | None = None,
 ) -> tuple[Any, list[ColumnElement[bool]], list[Any]]:
     """(sort key, WHERE, ORDER BY) of a keyset page."""
     key = SORT_KEYS.get(f.sort, c.stage_deadline)
@@ -346,6 +455,7 @@ def _page_parts(
         w.append(_keyset(f, key, after, after=True, nulls_low=nulls_low))
     if upto is not None:
         w.append(_keyset(f, key, upto, after=False, nulls_low=nulls_low))
+    w = _with_search(w, plan)
     order = [key.desc() if f.descending else key.asc()]
     if key is not _tiebreak:
         # ties always oldest first, whatever the direction: rows mostly come out of the table
@@ -361,15 +471,44 @@ def queue_page_select(
     after: QueueKey | None = None,
     upto: QueueKey | None = None,
     nulls_low: bool = True,
+    plan: TextSearch | None = None,
 ) -> Select[Any]:
-    """The SELECT of queue_page (see there)."""
-    key, w, order = _page_parts(f, now, after, upto, nulls_low)
+    """The SELECT of queue_page (see there); ``plan``: see search_plan (None: the plain LIKE)."""
+    key, w, order = _page_parts(f, now, after, upto, nulls_low, plan)
     # A deferred join: sort and limit the ids, then read those rows.  The sorter then carries
     # (key, code, id) instead of 26 columns: a re-sort of a centre's history (130k rows) by
     # code or creation time, newest first, takes ~250 ms instead of ~480; a page served by
     # an index costs ~1 ms more.
-    ids = select(c.id).where(*w).order_by(*order).limit(limit).scalar_subquery()
+    ids = _first_ids(f, w, order, limit).scalar_subquery()
     return select(*QUEUE_COLUMNS, key.label("sort_key")).where(c.id.in_(ids)).order_by(*order)
+
+
+def _implies_open(f: QueueFilter) -> bool:
+    """Whether the filter lists open cases only (then the small open-only indexes serve it)."""
+    if f.statuses:
+        return set(f.statuses) <= OPEN_STATUSES
+    return f.open_only or f.sla is not None
+
+
+def _first_ids(f: QueueFilter, w: list[ColumnElement[bool]], order: list[Any], limit: int) -> Select[Any]:
+    """The ids of the first ``limit`` rows of the filter in ``order`` (a deferred join's inner query)."""
+    if f.sort != "priority" or _implies_open(f):
+        return select(c.id).where(*w).order_by(*order).limit(limit)
+    # The priority order is a CASE, which no index serves: over the history (937,000 cases
+    # county-wide) every row was read and sorted (230-550 ms).  Instead, one arm per priority
+    # takes that priority's first rows in code order from ix_cases_priority_code, and only
+    # those (at most 3 x limit) are sorted.  Not for open-only filters: the open-only indexes
+    # and a sort of the <= 30,000 open cases are cheaper there.
+    # (The column holds Priority values only: row_to_case reads nothing else.)
+    arms = []
+    for p in Priority:
+        rank = _PRIORITY_RANKS.get(p.value, 3)
+        arm = select(c.id, c.code, literal(rank).label("rank")).where(*w, c.priority == p.value)
+        sub = arm.order_by(c.code).limit(limit).subquery()
+        arms.append(select(sub.c.id, sub.c.code, sub.c.rank))
+    u = union_all(*arms).subquery()
+    rank_order = u.c.rank.desc() if f.descending else u.c.rank.asc()
+    return select(u.c.id).order_by(rank_order, u.c.code.asc()).limit(limit)
 
 
 def queue_page(
@@ -389,7 +528,7 @@ def queue_page(
     value of the sort key.
     """
     nulls_low = conn.dialect.name != "postgresql"
-    q = queue_page_select(f, now, limit, after, upto, nulls_low)
+    q = queue_page_select(f, now, limit, after, upto, nulls_low, search_plan(conn, f))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -405,8 +544,12 @@ def queue_page_keys(
     re-checking a loaded window cheaply (~2 ms for 500 rows instead of ~10), then reading the
     rows that changed with ``rows_by_ids``."""
     nulls_low = conn.dialect.name != "postgresql"
-    key, w, order = _page_parts(f, now, after, upto, nulls_low)
-    q = select(c.id, c.version, c.code, key.label("sort_key")).where(*w).order_by(*order).limit(limit)
+    key, w, order = _page_parts(f, now, after, upto, nulls_low, search_plan(conn, f))
+    q = select(c.id, c.version, c.code, key.label("sort_key"))
+    if f.sort == "priority" and not _implies_open(f):
+        q = q.where(c.id.in_(_first_ids(f, w, order, limit).scalar_subquery())).order_by(*order)
+    else:
+        q = q.where(*w).order_by(*order).limit(limit)
     return [(r[0], int(r[1]), r[2], r[3]) for r in conn.execute(q)]
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from . import search
+
 log = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = (
@@ -52,6 +54,7 @@ def _setup_sqlite(engine: Engine) -> None:
         for p in SQLITE_PRAGMAS:
             cur.execute(p)
         cur.close()
+        search.register(dbapi_conn)  # the search index's triggers call it
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -15,6 +15,7 @@ from ..domain.enums import OPEN_STATUSES, OrgLevel, Priority, Satisfaction, Seve
 from ..domain.org import Category, Centre, Department, OrgUnit, Reference, TimeLimits
 from ..domain.timeutil import from_epoch, to_epoch
 from . import schema as t
+from . import search
 
 _TIME_FIELDS = (
     "stage_started_at",
@@ -116,7 +117,12 @@ def bulk_insert_cases(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> in
         params: Any = list(map(itemgetter(*compiled.positiontup), rows))
     else:
         params = list(rows)
-    conn.exec_driver_sql(compiled.string, params)
+    if conn.dialect.name == "sqlite":
+        # the search index is filled once for the batch, not row by row (store/search.py)
+        with search.bulk_load(conn.connection.driver_connection):
+            conn.exec_driver_sql(compiled.string, params)
+    else:
+        conn.exec_driver_sql(compiled.string, params)
     return len(rows)
 
 
