@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Engine
 
 from .. import __version__
@@ -28,10 +29,39 @@ from .notify import ChangeNotifier, PgListener
 log = logging.getLogger(__name__)
 
 MAX_POLL_S = 60.0
+MAX_INT = 2**63 - 1  # what the store's integer columns hold (SQLite INTEGER, PostgreSQL BIGINT)
+MAX_TS = 32_503_680_000.0  # client timestamps: epoch seconds before the year 3000
 _POLL_SLICE_S = 1.0  # re-read the change log at least this often (another process may have written it)
+_FEED_CACHE_S = 0.25
+_ANSWER_BUDGET_PER_S = 400.0  # feed answers with changes a second, shared by the clients (see pace())
+_MAX_ANSWER_INTERVAL_S = 0.25
+_PG_POLL_SLICE_S = 10.0  # ... unless LISTEN/NOTIFY is up and wakes us (then this is only a safety net)
 
 
-class LoginIn(BaseModel):
+def _has_lone_surrogate(value: Any) -> bool:
+    """JSON may carry \\udXXX escapes that decode to strings no database can store."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+class _Body(BaseModel):
+    @model_validator(mode="after")
+    def _storable_text(self) -> Any:
+        if _has_lone_surrogate(self.model_dump()):
+            raise ValueError("text must be valid Unicode (no unpaired surrogates)")
+        return self
+
+
+class LoginIn(_Body):
     username: str = Field(max_length=64)
     password: str = Field(max_length=256)
     client_id: str = Field(min_length=1, max_length=64)
@@ -51,14 +81,14 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
-class CommandIn(BaseModel):
+class CommandIn(_Body):
     command_id: str = Field(min_length=1, max_length=36)
-    client_seq: int
+    client_seq: int = Field(ge=0, le=MAX_INT)
     type: str = Field(max_length=32)
     case_id: str = Field(min_length=1, max_length=36)
-    base_version: int | None = None
+    base_version: int | None = Field(None, ge=0, le=MAX_INT)
     payload: dict[str, Any] = Field(default_factory=dict)
-    client_ts: float | None = None
+    client_ts: float | None = Field(None, ge=0, le=MAX_TS, allow_inf_nan=False)
     actor: dict[str, Any] | None = Field(
         default=None, description="Informational only: the server acts as the token's user"
     )
@@ -97,7 +127,7 @@ class ChangesOut(BaseModel):
     more: bool
 
 
-class WallIn(BaseModel):
+class WallIn(_Body):
     payload: dict[str, Any]
 
 
@@ -129,9 +159,11 @@ def create_app(db_url: str, *, core: ServerCore | None = None, migrate: bool = T
         if core.is_pg:
             listener = PgListener(_credentials_url(core.engine), PG_CHANNEL, notifier)
             listener.start()
-        yield
-        if listener is not None:
-            listener.stop()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
 
     app = FastAPI(title="CommandCenter platform server", version=__version__, lifespan=lifespan)
     app.state.core = core
@@ -140,6 +172,17 @@ def create_app(db_url: str, *, core: ServerCore | None = None, migrate: bool = T
 
     def session(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Session:  # noqa: B008
         s = core.session(creds.credentials if creds is not None else None)
+        if s is None:
+            raise HTTPException(401, "未登录或登录已过期", headers={"WWW-Authenticate": "Bearer"})
+        return s
+
+    async def feed_session(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Session:  # noqa: B008
+        """For the change feed only (read-only, polled by every workstation all day): a token
+        checked in the last few seconds is not looked up again (ServerCore.cached_session)."""
+        token = creds.credentials if creds is not None else None
+        s = core.cached_session(token)  # in the event loop: no thread hop, no store read
+        if s is None and token:
+            s = await run_in_threadpool(core.session, token)
         if s is None:
             raise HTTPException(401, "未登录或登录已过期", headers={"WWW-Authenticate": "Bearer"})
         return s
@@ -189,23 +232,74 @@ def create_app(db_url: str, *, core: ServerCore | None = None, migrate: bool = T
         ]
         return {"results": core.push(s, items)}
 
+    # The feed's answers, shared: a hundred long-polls woken by one command all ask for the
+    # same page (after=the old last seq); one store read serves them. An entry is valid for
+    # the notifier generation it was read in (any commit here, or a NOTIFY, moves it on) and
+    # at most _FEED_CACHE_S (another process may write a SQLite store without telling us).
+    feed_cache: dict[tuple[int, int], tuple[int, float, asyncio.Future[tuple[bytes, int]]]] = {}
+
+    answered: dict[str, float] = {}  # client id -> when its last non-empty feed answer was made
+    pacing = [0.0, 0.0]  # [computed at, interval]
+
+    def pace(now: float) -> float:
+        """The least time between two answers with changes to one client: the answer budget
+        shared among the clients answered in the last two seconds (0.005 s for two clients,
+        0.25 s for a hundred), re-computed twice a second."""
+        if now - pacing[0] > 0.5:
+            active = sum(1 for at in answered.values() if now - at < 2.0)
+            pacing[:] = [now, min(_MAX_ANSWER_INTERVAL_S, active / _ANSWER_BUDGET_PER_S)]
+        return pacing[1]
+
+    async def feed(after: int, limit: int, gen: int) -> tuple[bytes, int]:
+        loop = asyncio.get_running_loop()
+        key, now = (after, limit), loop.time()
+        hit = feed_cache.get(key)
+        failed = hit is not None and hit[2].done() and (hit[2].cancelled() or hit[2].exception() is not None)
+        if hit is None or failed or hit[0] != gen or now - hit[1] >= _FEED_CACHE_S:
+            if len(feed_cache) > 512:
+                for k in [k for k, v in feed_cache.items() if now - v[1] >= _FEED_CACHE_S]:
+                    del feed_cache[k]
+            fut: asyncio.Future[tuple[bytes, int]] = asyncio.ensure_future(
+                run_in_threadpool(core.changes_json, after, limit)
+            )
+            hit = (gen, now, fut)
+            feed_cache[key] = hit
+        return await asyncio.shield(hit[2])
+
     @app.get("/api/changes", response_model=ChangesOut)
     async def changes(
         request: Request,
-        s: Session = Depends(session),  # noqa: B008
-        after: int = Query(0, ge=0),
+        s: Session = Depends(feed_session),  # noqa: B008
+        after: int = Query(0, ge=0, le=MAX_INT),
         timeout: float = Query(0.0, ge=0.0, le=MAX_POLL_S),
         limit: int = Query(1000, ge=1, le=5000),
     ) -> Any:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        prev = answered.get(s.client_id)
+        if timeout > 0 and prev is not None and after > 0:
+            # Pacing: a client answered with changes less than pace() ago waits out the rest
+            # (with a little jitter, so that the clients do not come back as one wave), so that
+            # while commands stream in each answer carries several of them: otherwise 100
+            # workstations are answered once per command each, and the pushes queue behind.
+            now = loop.time()
+            pause = min(prev + pace(now) * (1.0 + 0.5 * random.random()) - now, timeout)
+            if pause > 0:
+                await asyncio.sleep(pause)
         while True:
             gen = notifier.generation
-            out = await run_in_threadpool(core.changes, after, limit)
+            body, n = await feed(after, limit, gen)
+            if n:
+                if len(answered) > 10_000:
+                    answered.clear()
+                answered[s.client_id] = loop.time()
             remaining = deadline - loop.time()
-            if out["changes"] or remaining <= 0 or await request.is_disconnected():
-                return out
-            await notifier.wait(gen, min(remaining, _POLL_SLICE_S))
+            if n or remaining <= 0 or await request.is_disconnected():
+                # the stored payloads spliced as they are (see ServerCore.changes_json): the
+                # document has the ChangesOut shape without a parse/validate/dump round trip
+                return Response(body, media_type="application/json")
+            listening = listener is not None and listener.connected.is_set()
+            await notifier.wait(gen, min(remaining, _PG_POLL_SLICE_S if listening else _POLL_SLICE_S))
 
     @app.post("/api/wall", response_model=WallOut, responses={403: {}})
     def post_wall(body: WallIn, s: Session = Depends(session)) -> Any:  # noqa: B008
@@ -215,7 +309,7 @@ def create_app(db_url: str, *, core: ServerCore | None = None, migrate: bool = T
         return {"id": mid}
 
     @app.get("/api/wall")
-    def get_wall(s: Session = Depends(session), after: int = Query(0, ge=0)) -> list[dict[str, Any]]:  # noqa: B008
+    def get_wall(s: Session = Depends(session), after: int = Query(0, ge=0, le=MAX_INT)) -> list[dict[str, Any]]:  # noqa: B008
         return core.wall_messages(after)
 
     return app

@@ -12,12 +12,14 @@ import json
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.case import Actor, Command
 from ..domain.enums import CommandType, Role
@@ -35,6 +37,7 @@ from ..store.engine import read_tx, write_tx
 log = logging.getLogger(__name__)
 
 TOKEN_TTL_S = 12 * 3600
+SESSION_CACHE_S = 5.0
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
 MAX_BATCH = 500
@@ -95,6 +98,7 @@ class ServerCore:
         self.calendar: WorkCalendar = load_calendar()
         self.listeners: list[Callable[[int], object]] = []  # called with the new last seq after commit
         self._lock = threading.Lock()
+        self._sessions: dict[str, tuple[Session, int, float]] = {}  # token hash -> (session, expires, cached at)
         self.reload_reference()
 
     @property
@@ -172,15 +176,33 @@ class ServerCore:
         if not token:
             return None
         now = to_epoch(self.clock()) or 0
+        key = hash_token(token)
         with read_tx(self.engine) as conn:
             row = conn.execute(
                 select(t.tokens, t.users)
                 .join(t.users, t.users.c.username == t.tokens.c.username)
-                .where(t.tokens.c.token_hash == hash_token(token))
+                .where(t.tokens.c.token_hash == key)
             ).first()
         if row is None or row.expires_at <= now or not row.active:
+            self._sessions.pop(key, None)
             return None
-        return Session(Actor(row.username, Role(row.role), row.centre_code, row.department_code, row.display_name), row.client_id)
+        s = Session(Actor(row.username, Role(row.role), row.centre_code, row.department_code, row.display_name), row.client_id)
+        if len(self._sessions) > 10_000:
+            self._sessions.clear()
+        self._sessions[key] = (s, int(row.expires_at), time.monotonic())
+        return s
+
+    def cached_session(self, token: str | None) -> Session | None:
+        """The session of a token looked up less than SESSION_CACHE_S ago (no store access:
+        100 workstations long-polling would otherwise read the tokens table for every answer);
+        None when not cached, and the caller asks `session()`. A deactivated user or a
+        deleted token is therefore refused at most SESSION_CACHE_S later; expiry is exact."""
+        if not token:
+            return None
+        hit = self._sessions.get(hash_token(token))
+        if hit is None or time.monotonic() - hit[2] >= SESSION_CACHE_S or hit[1] <= (to_epoch(self.clock()) or 0):
+            return None
+        return hit[0]
 
     def _audit(
         self,
@@ -266,11 +288,22 @@ class ServerCore:
                         client_seq=item.client_seq,
                         client_ts=from_epoch(item.client_ts) or now,
                     )
-                    decision = decide_and_write(
-                        conn, cmd, self.ref, self.calendar, now, lambda c, n: official_code(c, self.county_code, n)
-                    )
-                    if not decision.ok:
-                        code, reason = decision.code, decision.reason
+                    try:
+                        # a savepoint: a command the domain cannot digest leaves no partial write
+                        with conn.begin_nested():
+                            decision = decide_and_write(
+                                conn, cmd, self.ref, self.calendar, now,
+                                lambda c, n: official_code(c, self.county_code, n),
+                            )
+                    except SQLAlchemyError:
+                        raise  # the store failed (locked, gone): not the command's fault, the client retries
+                    except Exception as exc:  # malformed payload values (e.g. a list where a code belongs)
+                        log.warning("command %s (%s) could not be processed: %r", item.command_id, item.type, exc)
+                        decision = None
+                        code, reason = Reason.INVALID, f"操作内容无法处理：{type(exc).__name__}"
+                    else:
+                        if not decision.ok:
+                            code, reason = decision.code, decision.reason
             applied = decision is not None and decision.ok
             out: dict[str, Any] = {
                 "command_id": item.command_id,
@@ -285,7 +318,7 @@ class ServerCore:
             }
             if applied:
                 assert decision is not None and decision.case is not None and decision.history is not None
-                row = repo.case_to_row(decision.case)
+                row = {k: v for k, v in repo.case_to_row(decision.case).items() if v is not None}
                 hist = repo.history_row(decision.history)
                 conn.execute(
                     insert(t.change_log),
@@ -355,7 +388,7 @@ class ServerCore:
                 return self.last_seq(c)
         return int(conn.execute(select(func.coalesce(func.max(t.change_log.c.seq), 0))).scalar_one())
 
-    def changes(self, after: int, limit: int = 1000) -> dict[str, Any]:
+    def _change_rows(self, after: int, limit: int) -> tuple[Sequence[Any], int]:
         with read_tx(self.engine) as conn:
             rows = conn.execute(
                 select(t.change_log.c.seq, t.change_log.c.payload)
@@ -364,26 +397,49 @@ class ServerCore:
                 .limit(limit)
             ).all()
             last = self.last_seq(conn)
+        return rows, last
+
+    def changes(self, after: int, limit: int = 1000) -> dict[str, Any]:
+        rows, last = self._change_rows(after, limit)
         changes = [{"seq": r.seq, **json.loads(r.payload)} for r in rows]
         cursor = changes[-1]["seq"] if changes else max(after, 0)
         return {"changes": changes, "cursor": cursor, "last_seq": last, "more": bool(changes) and cursor < last}
+
+    def changes_json(self, after: int, limit: int = 1000) -> tuple[bytes, int]:
+        """`changes()` as the JSON document itself, spliced from the stored payloads
+        (each already a JSON object) without parsing them: the catch-up of a workstation
+        that was offline moves ~1.5 KB a change. Returns (body, number of changes)."""
+        rows, last = self._change_rows(after, limit)
+        cursor = rows[-1].seq if rows else max(after, 0)
+        items = ",".join(f'{{"seq":{int(r.seq)},{r.payload.strip()[1:]}' for r in rows)
+        more = "true" if rows and cursor < last else "false"
+        body = f'{{"changes":[{items}],"cursor":{int(cursor)},"last_seq":{int(last)},"more":{more}}}'
+        return body.encode("utf-8"), len(rows)
 
     def reference(self) -> dict[str, Any]:
         with read_tx(self.engine) as conn:
             return _reference(conn)
 
     def bootstrap(self, include_history: bool = True) -> dict[str, Any]:
-        with read_tx(self.engine) as conn:
-            seq = self.last_seq(conn)
-            out = _reference(conn)
-            out["cases"] = [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(select(t.cases)).mappings()]
-            hist_cols = [c for c in t.case_history.c if c.name != "id"]
-            out["history"] = (
-                [dict(r) for r in conn.execute(select(*hist_cols).order_by(t.case_history.c.id)).mappings()]
-                if include_history
-                else []
-            )
-            out["seq"] = seq
+        with self.engine.connect() as conn:
+            if self.is_pg:
+                # one snapshot for seq, cases and history (READ COMMITTED would let a command
+                # committed meanwhile into the cases but not under the seq: pulled twice)
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                return self._bootstrap(conn, include_history)
+
+    def _bootstrap(self, conn: Connection, include_history: bool) -> dict[str, Any]:
+        seq = self.last_seq(conn)
+        out = _reference(conn)
+        out["cases"] = [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(select(t.cases)).mappings()]
+        hist_cols = [c for c in t.case_history.c if c.name != "id"]
+        out["history"] = (
+            [dict(r) for r in conn.execute(select(*hist_cols).order_by(t.case_history.c.id)).mappings()]
+            if include_history
+            else []
+        )
+        out["seq"] = seq
         return out
 
     # ------------------------------------------------------------ wall

@@ -60,26 +60,40 @@ class ChangeNotifier:
 
 
 class PgListener(threading.Thread):
-    """LISTEN on the change channel of a PostgreSQL database; each NOTIFY bumps the notifier."""
+    """LISTEN on the change channel of a PostgreSQL database; each NOTIFY bumps the notifier.
+
+    `connected` is set while the LISTEN connection is up: the change feed then relies on
+    NOTIFY and re-reads the change log only rarely. Every (re)connection bumps the
+    notifier once, since notifications sent while it was down are lost."""
 
     def __init__(self, dsn: str, channel: str, notifier: ChangeNotifier) -> None:
         super().__init__(name="cc-pg-listen", daemon=True)
         self.dsn, self.channel, self.notifier = dsn, channel, notifier
-        self._stop = threading.Event()
+        # NB: not `_stop`: threading.Thread has a private `_stop()` that join() calls
+        self._stop_evt = threading.Event()
+        self.connected = threading.Event()
 
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stop_evt.set()
+        if self.is_alive():
+            self.join(timeout)
 
     def run(self) -> None:
         import psycopg
 
-        while not self._stop.is_set():
+        while not self._stop_evt.is_set():
             try:
-                with psycopg.connect(self.dsn, autocommit=True) as conn:
+                with psycopg.connect(self.dsn, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {self.channel}")
-                    while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0):
+                    self.connected.set()
+                    self.notifier.notify()  # anything committed while we were not listening
+                    while not self._stop_evt.is_set():
+                        for _ in conn.notifies(timeout=0.5):
                             self.notifier.notify()
             except Exception:
+                if self._stop_evt.is_set():
+                    break
                 log.exception("LISTEN %s failed; retrying", self.channel)
-                self._stop.wait(2.0)
+                self._stop_evt.wait(2.0)
+            finally:
+                self.connected.clear()

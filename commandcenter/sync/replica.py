@@ -8,10 +8,11 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from ..domain.case import Actor, Command
 from ..domain.enums import CommandType, Role
@@ -62,6 +63,41 @@ def wire_command(r: Any) -> dict[str, Any]:
         "client_ts": r.client_ts,
         "actor": json.loads(r.actor),
     }
+
+
+_CASE_ORDER = tuple(c.name for c in t.cases.columns)
+assert _CASE_ORDER[0] == "id"
+_SELECT_COLUMNS = ", ".join(f'"{c}"' for c in _CASE_ORDER)
+_HISTORY_ORDER = tuple(c.name for c in t.case_history.columns if c.name != "id")
+_HISTORY_DELETE = (
+    "DELETE FROM case_history WHERE case_id = ? AND command_id = ?",
+    "DELETE FROM case_history WHERE case_id = %s AND command_id = %s",
+)
+_compiled: dict[tuple[str, str], tuple[str, Any]] = {}
+_positional: dict[tuple[str, str], tuple[str, ...] | None] = {}
+
+
+def _full_case_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Every column of cases: the server leaves out the NULL ones."""
+    return {c: row.get(c) for c in _CASE_ORDER}
+
+
+def _compile(conn: Connection, name: str, stmt: Any) -> tuple[str, Any]:
+    """(SQL, parameter order or None) of a statement compiled once per dialect."""
+    key = (conn.dialect.name, name)
+    if key not in _compiled:
+        c = stmt.compile(dialect=conn.dialect)
+        _compiled[key] = (c.string, itemgetter(*c.positiontup) if c.positiontup is not None else None)
+        _positional[key] = tuple(c.positiontup) if c.positiontup is not None else None
+    return _compiled[key]
+
+
+def _positions(conn: Connection, name: str) -> tuple[str, ...] | None:
+    return _positional.get((conn.dialect.name, name))
+
+
+def _compiled_history_insert(conn: Connection) -> tuple[str, Any]:
+    return _compile(conn, "history_insert", insert(t.case_history).values({c: bindparam(c) for c in _HISTORY_ORDER}))
 
 
 def _upsert_case(conn: Connection, row: Mapping[str, Any]) -> None:
@@ -179,63 +215,109 @@ class Replica:
     # ------------------------------------------------------------ pulled changes
 
     def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: int) -> tuple[list[str], list[str]]:
-        """Apply one pulled batch in ONE transaction; returns (changed case ids, created case ids)."""
+        """Apply one pulled batch in ONE transaction; returns (changed case ids, created case ids).
+
+        Bulk, because a workstation back from a long outage pulls 1000 changes a page:
+        the latest row of each case once (executemany UPDATEs of the changed columns for
+        the known cases, one bulk INSERT for the new ones; columns the server left out are
+        NULL), the history rows in one executemany, the rebase only over what is pending."""
         latest: dict[str, Mapping[str, Any]] = {}
-        history: list[dict[str, Any]] = []
+        history: list[Mapping[str, Any]] = []
         for ch in changes:
-            latest[ch["case"]["id"]] = ch["case"]
-            history.extend({k: v for k, v in h.items() if k in HISTORY_COLUMNS} for h in ch.get("history", ()))
-        command_ids = [h["command_id"] for h in history]
+            case = ch["case"]
+            latest[case["id"]] = case
+            hs = ch.get("history")
+            if hs:
+                history.extend(hs)
         created: list[str] = []
         with write_tx(self.ws.engine) as conn:
             if latest:
                 ids = list(latest)
-                known: set[str] = set()
+                current: dict[str, tuple[Any, ...]] = {}
+                mark = "%s" if conn.dialect.name == "postgresql" else "?"
                 for i in range(0, len(ids), _CHUNK):
-                    known.update(
-                        conn.execute(select(t.cases.c.id).where(t.cases.c.id.in_(ids[i : i + _CHUNK]))).scalars()
+                    part = ids[i : i + _CHUNK]
+                    rows = conn.exec_driver_sql(
+                        f"SELECT {_SELECT_COLUMNS} FROM cases WHERE id IN ({', '.join([mark] * len(part))})",
+                        tuple(part),
                     )
-                for cid, row in latest.items():
-                    if cid in known:
-                        _upsert_case(conn, row)
-                    else:
-                        created.append(cid)
-                new_rows = [{k: v for k, v in latest[c].items() if k in CASE_COLUMNS} for c in created]
-                if new_rows:
-                    # rows from JSON may lack columns the server did not send: fill them
-                    for r in new_rows:
-                        for col in CASE_COLUMNS - r.keys():
-                            r[col] = None
-                    for i in range(0, len(new_rows), 5000):
-                        repo.bulk_insert_cases(conn, new_rows[i : i + 5000])
-            for i in range(0, len(command_ids), _CHUNK):
-                part = command_ids[i : i + _CHUNK]
-                conn.execute(delete(t.case_history).where(t.case_history.c.command_id.in_(part)))
-                # the feed proves these were applied by the server
-                conn.execute(
-                    update(t.outbox)
-                    .where(t.outbox.c.command_id.in_(part), t.outbox.c.state == "pending")
-                    .values(state="applied")
-                )
+                    current.update((r[0], tuple(r)) for r in rows)
+                created = [cid for cid in ids if cid not in current]
+                self._update_cases(conn, latest, current)
+                new_rows = [_full_case_row(latest[c]) for c in created]
+                for i in range(0, len(new_rows), 5000):
+                    repo.bulk_insert_cases(conn, new_rows[i : i + 5000])
             if history:
-                conn.execute(insert(t.case_history), history)
+                command_ids = [h["command_id"] for h in history]
+                ours: set[str] = set()
+                for i in range(0, len(command_ids), _CHUNK):
+                    ours.update(
+                        conn.execute(
+                            select(t.outbox.c.command_id).where(t.outbox.c.command_id.in_(command_ids[i : i + _CHUNK]))
+                        ).scalars()
+                    )
+                if ours:
+                    # our own commands, applied here first: their local history record gives way
+                    # to the server's, and the feed proves the server applied them
+                    conn.exec_driver_sql(
+                        _HISTORY_DELETE[conn.dialect.name == "postgresql"],
+                        [(h["case_id"], h["command_id"]) for h in history if h["command_id"] in ours],
+                    )
+                    mine = list(ours)
+                    for i in range(0, len(mine), _CHUNK):
+                        conn.execute(
+                            update(t.outbox)
+                            .where(t.outbox.c.command_id.in_(mine[i : i + _CHUNK]), t.outbox.c.state == "pending")
+                            .values(state="applied")
+                        )
+                sql, order = _compiled_history_insert(conn)
+                if _positions(conn, "history_insert") == _HISTORY_ORDER:  # plain tuples, no dicts
+                    conn.exec_driver_sql(sql, [tuple(map(h.get, _HISTORY_ORDER)) for h in history])
+                else:
+                    dicts = [{k: h.get(k) for k in _HISTORY_ORDER} for h in history]
+                    conn.exec_driver_sql(sql, [order(r) for r in dicts] if order is not None else dicts)
             if latest:
                 self._rebase(conn, list(latest))
             repo.set_meta(conn, CURSOR_KEY, str(cursor))
         return list(latest), created
 
+    @staticmethod
+    def _update_cases(
+        conn: Connection, latest: Mapping[str, Mapping[str, Any]], current: Mapping[str, tuple[Any, ...]]
+    ) -> None:
+        """Write the server's rows of the known cases: only the columns that differ (an UPDATE
+        maintains just the indexes of the columns it sets; a full-row SET rewrites all twenty),
+        one executemany per set of changed columns (a handful per page: accept, dispatch …)."""
+        groups: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
+        for cid, row in latest.items():
+            cur = current.get(cid)
+            if cur is None:
+                continue
+            new = tuple(map(row.get, _CASE_ORDER))
+            if new == cur:
+                continue
+            changed = tuple(i for i in range(1, len(new)) if new[i] != cur[i])
+            if changed:
+                groups.setdefault(changed, []).append((*(new[i] for i in changed), cid))
+        mark = "%s" if conn.dialect.name == "postgresql" else "?"
+        for cols, params in groups.items():
+            sets = ", ".join(f'"{_CASE_ORDER[i]}" = {mark}' for i in cols)
+            conn.exec_driver_sql(f"UPDATE cases SET {sets} WHERE id = {mark}", params)
+
     def _rebase(self, conn: Connection, case_ids: Iterable[str]) -> None:
         """Re-run the still-pending local commands of these cases on the server's state
         (the server stays the authority: a command that no longer applies is left
         pending, and the server's answer to it decides)."""
-        ids = list(case_ids)
-        pending: list[Any] = []
-        for i in range(0, len(ids), _CHUNK):
-            pending += conn.execute(
-                select(t.outbox)
-                .where(t.outbox.c.state == "pending", t.outbox.c.case_id.in_(ids[i : i + _CHUNK]))
-                .order_by(t.outbox.c.client_seq)
+        ids = set(case_ids)
+        # few commands are pending at any time: read them through the (state, seq) index and
+        # keep those of these cases (the outbox has no index on case_id)
+        pending = [
+            r
+            for r in conn.execute(
+                select(t.outbox).where(t.outbox.c.state == "pending").order_by(t.outbox.c.client_seq)
             ).all()
+            if r.case_id in ids
+        ]
         if not pending:
             return
         by_case: dict[str, list[Any]] = {}

@@ -249,6 +249,9 @@ def test_outage_both_converge_and_every_command_is_applied_once(world) -> None: 
     assert sorted(c for c, _ in processed) == sorted(sent) and {r for _, r in processed} == {"applied"}
     hist = server.query(select(t.case_history.c.command_id, func.count()).group_by(t.case_history.c.command_id))
     assert sorted(c for c, _ in hist) == sorted(sent) and {n for _, n in hist} == {1}
+    audited = server.query(select(t.audit_log.c.command_id).where(t.audit_log.c.action == "command",
+                                                                  t.audit_log.c.result == "applied"))
+    assert sorted(c for (c,) in audited) == sorted(sent)  # audited as applied once each (retries: "duplicate")
     server_hist = [r.command_id for r in server.query(
         select(t.case_history.c.command_id).where(t.case_history.c.case_id == shared).order_by(t.case_history.c.version))]
     for st in (a, b):
