@@ -8,6 +8,13 @@ from typing import Any
 
 import requests
 
+PROBE_OK = "ok"
+PROBE_UNREACHABLE = "unreachable"  # refused, no route, DNS
+PROBE_TIMEOUT = "timeout"
+PROBE_TLS = "tls"  # certificate or TLS handshake failure
+PROBE_HTTP_ERROR = "http_error"  # answered, but with an error status
+PROBE_NOT_SERVER = "not_server"  # answered something that is not this API
+
 
 class SyncError(Exception):
     """The server could not be used for this call."""
@@ -46,6 +53,11 @@ class SyncClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.verify = verify  # True, False, or a CA bundle path
+        if verify is False:
+            # turned off on purpose (--insecure, logged loudly at start): not one warning per request
+            import urllib3
+
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.timeout = timeout
         self.user: dict[str, Any] | None = None
         self._local = threading.local()
@@ -124,10 +136,31 @@ class SyncClient:
     def post_wall(self, payload: dict[str, Any]) -> int:
         return int(self._call("POST", "/api/wall", json={"payload": payload})["id"])
 
+    def get_wall(self, after: int = 0) -> list[dict[str, Any]]:
+        """The wall control messages stored after message ``after`` (at most 100), oldest first."""
+        return list(self._call("GET", "/api/wall", params={"after": after}))
+
     def ping(self) -> bool:
         """A connection test: True if the server answers (even with 401)."""
+        return self.probe()[0] == PROBE_OK
+
+    def probe(self) -> tuple[str, str]:
+        """A connection test that says why it failed: (PROBE_* code, detail for a tooltip/log)."""
         try:
             self._call("GET", "/openapi.json", auth=False)
-        except (Unavailable, ServerError):
-            return False
-        return True
+        except Slow as exc:
+            return PROBE_TIMEOUT, str(exc)
+        except Unavailable as exc:
+            cause: BaseException | None = exc.__cause__
+            if isinstance(cause, requests.exceptions.SSLError):
+                return PROBE_TLS, str(cause)
+            if isinstance(cause, requests.Timeout):
+                return PROBE_TIMEOUT, str(exc)
+            return PROBE_UNREACHABLE, str(exc)
+        except AuthError as exc:  # answering with 401/429 still proves it is up
+            return PROBE_OK, str(exc)
+        except ServerError as exc:
+            return PROBE_HTTP_ERROR, str(exc)
+        except (ValueError, requests.RequestException) as exc:  # not JSON / a malformed URL
+            return PROBE_NOT_SERVER, str(exc)
+        return PROBE_OK, ""

@@ -1,0 +1,108 @@
+"""A real platform-server process on loopback for tests (no mocked HTTP): the pattern of
+tests/e2e/test_sync_two_clients.py, shared with the GUI sync tests.
+
+    server = ServerProcess(tmp_path)
+    server.start()          # python -m commandcenter.server --port P --db tmp/server.db
+    ...
+    server.stop()           # SIGTERM, then kill
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from commandcenter.store import schema as t
+from commandcenter.store.engine import make_engine
+from commandcenter.sync import SyncClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "demo1234"
+
+
+def wait_for(pred: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    """A bounded condition poll (no bare sleeps)."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        tick.wait(0.05)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """One `python -m commandcenter.server` on 127.0.0.1; ``db`` and ``port`` may be shared
+    or chosen (a second process on the same store, a known-closed port)."""
+
+    def __init__(self, tmp: Path, db: Path | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.db = db or tmp / "server.db"
+        self.tmp = tmp
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log: IO[bytes] | None = None
+        self.log_path: Path | None = None
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+        self.log_path = self.tmp / f"server-{self.port}-{time.monotonic_ns()}.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "commandcenter.server", "--port", str(self.port), "--db", str(self.db),
+             "--log-level", "warning"],
+            cwd=self.tmp, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+        )
+        probe = SyncClient(self.url, timeout=1.0)
+
+        def up() -> bool:
+            assert self.proc is not None and self.log_path is not None
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.log_path.read_text(errors='replace')}")
+            return probe.ping()
+
+        wait_for(up, 60, "the server to answer")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def query(self, q: Any) -> list[Any]:
+        engine = make_engine(self.db)
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(q))
+        finally:
+            engine.dispose()
+
+    def case_row(self, case_id: str) -> dict[str, Any] | None:
+        rows = self.query(select(t.cases).where(t.cases.c.id == case_id))
+        return dict(rows[0]._mapping) if rows else None
