@@ -67,6 +67,7 @@ class Workspace:
         self.ref.org_units, self.ref.centres = ref.org_units, ref.centres
         self.ref.departments, self.ref.categories = ref.departments, ref.categories
         self.commands.county_code = county
+        self.commands.grids.invalidate()  # grids may have been imported
         self.county_code = county
 
     @property
