@@ -234,6 +234,16 @@ def _text(payload: Mapping[str, Any], key: str, label: str, required: bool, limi
     return value
 
 
+def _code(payload: Mapping[str, Any], key: str, label: str) -> str | None:
+    """A code field (category, grid, centre, case id): a string or absent, never a list or a number."""
+    raw = payload.get(key)
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise Refusal(Reason.INVALID, "{label}应为编码文字：{value}", label=Term(label), value=repr(raw)[:40])
+    return raw
+
+
 def _enum(payload: Mapping[str, Any], key: str, enum: Any, label: str, default: Any = None) -> Any:
     raw = payload.get(key)
     if raw is None or raw == "":
@@ -309,7 +319,7 @@ def _create(cmd: Command, ctx: Context) -> Result:
     source = _enum(p, "source", Source, "事件来源", Source.GRID_WORKER)
     priority = _enum(p, "priority", Priority, "紧急程度", Priority.NORMAL)
     severity = _enum(p, "severity", Severity, "严重程度", Severity.ORDINARY)
-    category = p.get("category_code") or None
+    category = _code(p, "category_code", "事件分类")
     if category is not None and (category not in ctx.ref.categories or not ctx.ref.categories[category].is_leaf):
         raise Refusal(Reason.INVALID, "事件分类不存在或不是小类：{category}", category=category)
     phone = _text(p, "reporter_phone", "联系电话", False, 20)
@@ -327,14 +337,14 @@ def _create(cmd: Command, ctx: Context) -> Result:
             raise Refusal(Reason.INVALID, "位置坐标应为数字") from None
         if not (73.0 <= lon <= 136.0 and 3.0 <= lat <= 54.0):
             raise Refusal(Reason.INVALID, "位置不在中国境内：{lon}, {lat}", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
-    grid = p.get("grid_code") or None
+    grid = _code(p, "grid_code", "网格")
     township = None
     if grid is not None:
         unit = ctx.ref.org_units.get(grid)
         if unit is None or unit.level is not OrgLevel.GRID:
             raise Refusal(Reason.INVALID, "网格不存在：{grid}", grid=grid)
         township = grid[:9]
-    centre = p.get("centre_code") or (ctx.ref.centre_for_grid(grid) if grid else None) or actor.centre_code
+    centre = _code(p, "centre_code", "受理中心") or (ctx.ref.centre_for_grid(grid) if grid else None) or actor.centre_code
     if centre not in ctx.ref.centres:
         raise Refusal(Reason.INVALID, "受理中心不存在：{centre}", centre=centre)
     if actor.role is not Role.GRID_WORKER and centre != actor.centre_code and actor.centre_code not in (
@@ -371,7 +381,7 @@ def _create(cmd: Command, ctx: Context) -> Result:
 def _accept(case: Case, cmd: Command, ctx: Context) -> Result:
     _need_status(case, {S.REPORTED}, "受理")
     p = cmd.payload
-    category = p.get("category_code") or case.category_code
+    category = _code(p, "category_code", "事件分类") or case.category_code
     if not category:
         raise Refusal(Reason.INVALID, "请选择事件分类（小类）")
     cat = ctx.ref.categories.get(category)
@@ -488,7 +498,7 @@ def _escalate(case: Case, cmd: Command, ctx: Context) -> Result:
 
 def _hand_down(case: Case, cmd: Command, ctx: Context) -> Result:
     _need_status(case, {S.REPORTED, S.REGISTERED}, "交办")
-    target = cmd.payload.get("centre_code")
+    target = _code(cmd.payload, "centre_code", "交办对象")
     children = {c.code for c in ctx.ref.child_centres(case.centre_code)}
     if not children:
         raise Refusal(Reason.BAD_STATE, "本中心没有下级中心，无法交办")
@@ -522,7 +532,7 @@ def _request_extension(case: Case, cmd: Command, ctx: Context) -> Result:
     raw = cmd.payload.get("minutes")
     try:
         minutes = int(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Refusal(Reason.INVALID, "请填写延期时长（工作分钟数）") from None
     if not 0 < minutes <= MAX_EXTENSION_MINUTES:
         raise Refusal(Reason.INVALID, "延期时长应在 1 分钟到 30 个工作日之间，实际 {minutes} 分钟", minutes=minutes)
@@ -661,7 +671,7 @@ def _comment(case: Case, cmd: Command, ctx: Context) -> Result:
 
 def _merge(case: Case, cmd: Command, ctx: Context) -> Result:
     _need_status(case, {S.REPORTED, S.REGISTERED}, "合并")
-    target_id = cmd.payload.get("target_id")
+    target_id = _code(cmd.payload, "target_id", "合并目标")
     if not target_id:
         raise Refusal(Reason.INVALID, "请选择要合并到的事件")
     if target_id == case.id:
@@ -678,7 +688,7 @@ def _merge(case: Case, cmd: Command, ctx: Context) -> Result:
 
 def _reveal(case: Case, cmd: Command, ctx: Context) -> Result:
     fields = cmd.payload.get("fields") or ["reporter_name", "reporter_phone"]
-    if not isinstance(fields, list) or not set(fields) <= {"reporter_name", "reporter_phone"}:
+    if not isinstance(fields, list) or not all(f in ("reporter_name", "reporter_phone") for f in fields):
         raise Refusal(Reason.INVALID, "只能查看反映人姓名和联系电话")
     reason = _text(cmd.payload, "reason", "查看理由", False)
     return case, reason, {"fields": list(fields)}

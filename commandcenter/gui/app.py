@@ -14,18 +14,25 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from ..domain.case import Actor
 from ..resources import RESOURCES
 from ..services.workspace import Workspace
+from ..sync import workstation as wsn
+from . import gc_guard
 from .i18n import SOURCE_LANGUAGE, TRANSLATIONS, set_language  # noqa: F401  (re-exported)
 from .views.idle_lock import DEFAULT_MINUTES, IdleLock
 from .views.login import LoginDialog
 from .views.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ..sync.worker import SyncWorker
+    from .views.sync_status import SyncStatusPresenter
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +119,9 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 
 def configure_application(app: QApplication, *, lang: str = SOURCE_LANGUAGE, theme: str = "dark") -> None:
-    """Application-wide set-up: name, CJK font, style, theme and translator."""
+    """Application-wide set-up: name, CJK font, style, theme, translator, and Python's
+    garbage collection on the GUI thread only (gc_guard)."""
+    gc_guard.install(app)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setFont(ui_font())
@@ -148,6 +157,7 @@ def run(
     login_username: str = DEFAULT_LOGIN_USER,
     on_login: Callable[[Actor], Callable[[], str] | None] | None = None,
     idle_lock_minutes: float = DEFAULT_MINUTES,
+    sync: wsn.SyncOptions | None = None,
 ) -> int:
     """Create the QApplication, show the main window maximised and run the event loop.
 
@@ -156,12 +166,23 @@ def run(
     with whoever works at the window before it is built (the cli starts the
     simulator there) and may return the status-text callback.  The idle lock
     engages after ``idle_lock_minutes`` without input (0: never).
+
+    With ``sync`` naming a server, the login goes to the server (offline login with the
+    cached credentials when it cannot be reached), an empty local store is downloaded
+    from it first, and a SyncWorker runs while the window is open (stopped on exit).
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     configure_application(app, lang=lang, theme=theme)
     _quit_on_signals(app)
-    if actor is None:
+    session: _ServerSession | None = None
+    if sync is not None and sync.enabled:
+        outcome = _server_login(workspace, sync, login_username)
+        if isinstance(outcome, int):
+            return outcome
+        session = outcome
+        actor = session.actor
+    elif actor is None:
         actor = login(workspace, login_username)
         if actor is None:
             log.info("login cancelled: quitting")
@@ -171,15 +192,152 @@ def run(
     window = make_main_window(workspace, actor, sim_status=sim_status)
     window.set_theme(theme)
     window.resize(1920, 1080)
+    presenter = None
+    lock_ws = workspace
+    if session is not None and sync is not None:
+        from .views.sync_session import LocalAuthWorkspace
+
+        worker = session.start_worker(workspace)
+        presenter = attach_sync(window, worker, server_url=sync.settings.server_url, insecure=sync.insecure)
+        from .wall.control import attach_wall_server  # issue 6: wall commands go to the server too
+
+        attach_wall_server(window, worker.client)
+        lock_ws = LocalAuthWorkspace(workspace, wsn.offline_cache(workspace, sync.settings)).as_workspace()
+    install_sync_menu(window, sync, presenter)
     window.showMaximized()
-    idle_lock = IdleLock.from_minutes(window, workspace, actor, idle_lock_minutes)
+    if session is not None and session.offline:
+        window.statusBar().showMessage(
+            QCoreApplication.translate("SyncApp", "离线登录：服务器暂时无法连接，操作先保存在本机，恢复后自动同步"), 60_000
+        )
+    idle_lock = IdleLock.from_minutes(window, lock_ws, actor, idle_lock_minutes)
     idle_lock.install()
     QTimer.singleShot(0, _announce_ready)
     try:
         return int(app.exec())
     finally:
         idle_lock.uninstall()
+        if presenter is not None:
+            presenter.stop()
         window.shutdown()
+        if session is not None:
+            session.stop()
+
+
+# ---------------------------------------------------------------- platform server
+
+class _ServerSession:
+    """Who logged in at the server (or offline), and the sync worker started for them."""
+
+    def __init__(self, actor: Actor, result: wsn.LoginResult, password: str, sync: wsn.SyncOptions) -> None:
+        self.actor = actor
+        self.result = result
+        self.password = password
+        self.sync = sync
+        self.worker: SyncWorker | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.result.outcome == wsn.OFFLINE_LOGIN
+
+    def start_worker(self, workspace: Workspace) -> SyncWorker:
+        from ..sync.client import SyncClient
+        from ..sync.worker import SyncWorker
+
+        s = self.sync.settings
+        token = self.result.client.token if self.result.client is not None else None
+        client = SyncClient(s.server_url, token=token, verify=s.verify)
+        self.worker = SyncWorker(workspace, client, self.actor.username, self.password)
+        self.worker.start()
+        log.info("sync worker started for %s at %s (%s)", self.actor.username, s.server_url, wsn.describe_verify(s))
+        return self.worker
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop(timeout=5.0)
+            if self.worker.is_alive():  # still in a long-poll: a daemon thread, it ends with the process
+                log.info("sync worker stopped (its pull was still waiting on the server)")
+            else:
+                log.info("sync worker stopped")
+            self.worker = None
+
+
+def _server_login(workspace: Workspace, sync: wsn.SyncOptions, username: str) -> _ServerSession | int:
+    """Log in at the server (the dialog, or $COMMANDCENTER_PASSWORD for ``--user``), then
+    download an empty store.  An exit code instead when cancelled (0) or when the store
+    cannot be filled (1)."""
+    from .views.sync_session import ServerLoginDialog, download_store, wait_off_gui
+
+    result: wsn.LoginResult | None = None
+    password = sync.password or ""
+    if sync.password and username:
+        out, error = wait_off_gui(lambda: wsn.login(workspace, sync.settings, username, password))
+        result = out if error is None else None
+        if result is None or not result.ok:
+            why = result.outcome if result is not None else repr(error)
+            print(f"CommandCenter: login at the server failed ({why}); showing the login dialog", file=sys.stderr)
+            log.warning("non-interactive login of %s failed: %s", username, why)
+            result = None
+    if result is None:
+        dialog = ServerLoginDialog(workspace, sync.settings, username)
+        try:
+            if not _exec_login_dialog(dialog) or dialog.login_result is None:
+                log.info("login cancelled: quitting")
+                return 0
+            result, password = dialog.login_result, dialog.password
+        finally:
+            dialog.deleteLater()
+    if not workspace.is_seeded:
+        if result.client is None or result.outcome != wsn.ONLINE_LOGIN:
+            return 1
+        if not download_store(workspace, result.client, sync.settings.server_url):
+            return 1
+    actor = workspace.actor(result.actor.username if result.actor else username) or result.actor
+    assert actor is not None
+    return _ServerSession(actor, result, password, sync)
+
+
+def attach_sync(
+    window: MainWindow, worker: SyncWorker, *, server_url: str = "", insecure: bool = False, interval_ms: int = 1000
+) -> SyncStatusPresenter:
+    """Show ``worker``'s state in the window's status bar and its rejected commands in the
+    同步问题 panel (GUI timer; the worker's threads never touch a widget)."""
+    from .views.sync_status import SyncStatusPresenter
+
+    return SyncStatusPresenter(
+        window, worker, worker.replica.resolve_problem, server_url=server_url, insecure=insecure, interval_ms=interval_ms
+    )
+
+
+def install_sync_menu(
+    window: QMainWindow, sync: wsn.SyncOptions | None = None, presenter: SyncStatusPresenter | None = None
+) -> QMenu:
+    """The 同步 menu: 服务器设置… (always) and 同步问题 (with a server), before 帮助."""
+    from .views.settings_dialog import SyncSettingsDialog
+
+    menu = QMenu(QCoreApplication.translate("SyncApp", "同步(&S)"), window)
+    menu.setObjectName("syncMenu")
+    settings_action = menu.addAction(QCoreApplication.translate("SyncApp", "服务器设置…"))
+    settings_action.setObjectName("actionSyncSettings")
+
+    def open_settings() -> None:
+        path = sync.settings_file if sync is not None else None
+        current = wsn.SyncSettings.load(path)
+        dialog = SyncSettingsDialog(current, path, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    settings_action.triggered.connect(open_settings)
+    if presenter is not None:
+        problems_action = menu.addAction(QCoreApplication.translate("SyncApp", "同步问题"))
+        problems_action.setObjectName("actionSyncProblems")
+        problems_action.triggered.connect(presenter.show_problems)
+    help_menu = window.findChild(QMenu, "helpMenu")
+    bar = window.menuBar()
+    if help_menu is not None:
+        bar.insertMenu(help_menu.menuAction(), menu)
+    else:
+        bar.addMenu(menu)
+    return menu
 
 
 READY_LINE = "CommandCenter: 主窗口已显示"
@@ -189,6 +347,14 @@ LOGIN_LINE = "CommandCenter: 请登录"
 def login(workspace: Workspace, username: str = DEFAULT_LOGIN_USER) -> Actor | None:
     """Show the login dialog (the QApplication must exist); the actor, or None if cancelled."""
     dialog = LoginDialog(workspace, username)
+    try:
+        return dialog.actor if _exec_login_dialog(dialog) else None
+    finally:
+        dialog.deleteLater()
+
+
+def _exec_login_dialog(dialog: LoginDialog) -> bool:
+    """Run the login dialog modally; SIGTERM/SIGINT cancel it.  True if accepted."""
 
     def cancel(signum: int, _frame: object) -> None:  # SIGTERM/SIGINT at the login: cancel it, quit cleanly
         log.info("signal %s at the login dialog: quitting", signum)
@@ -199,12 +365,10 @@ def login(workspace: Workspace, username: str = DEFAULT_LOGIN_USER) -> Actor | N
         signal.signal(sig, cancel)
     QTimer.singleShot(0, _announce_login)
     try:
-        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
-        return dialog.actor if accepted else None
+        return dialog.exec() == LoginDialog.DialogCode.Accepted
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        dialog.deleteLater()
 
 
 def _announce_login() -> None:

@@ -255,6 +255,12 @@ MARKED_REFUSALS: frozenset[tuple[str, str]] = frozenset(
         QT_TRANSLATE_NOOP("Refusal", "事件已被他人更新，请刷新后重试"),
         QT_TRANSLATE_NOOP("Refusal", "保存失败，未做任何更改：{error}"),
         QT_TRANSLATE_NOOP("Refusal", "该操作已执行过（重复提交）"),
+        QT_TRANSLATE_NOOP("Refusal", "{label}应为编码文字：{value}"),
+        QT_TRANSLATE_NOOP("Refusal", "事件分类"),
+        QT_TRANSLATE_NOOP("Refusal", "网格"),
+        QT_TRANSLATE_NOOP("Refusal", "受理中心"),
+        QT_TRANSLATE_NOOP("Refusal", "交办对象"),
+        QT_TRANSLATE_NOOP("Refusal", "合并目标"),
         QT_TRANSLATE_NOOP("Refusal", "、"),
     }
 )

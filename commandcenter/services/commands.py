@@ -23,6 +23,7 @@ from ..store import repo
 from ..store import schema as t
 from ..store.engine import write_tx
 from .events import CasesChanged, Events
+from .geoimport import GridLocator
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class CommandService:
         self.client_id = client_id
         self.provisional_codes = provisional_codes
         self._lock = threading.Lock()  # one writer per process keeps client_seq gap-free
+        self.grids = GridLocator(engine)  # a new case with a location and no grid gets one
 
     def apply(self, cmd: Command, origin: str = "local") -> Outcome:
         return self.apply_many([cmd], origin)[0]
@@ -128,6 +130,7 @@ class CommandService:
         changed: list[str] = []
         created: list[str] = []
         for cmd in cmds:
+            cmd = self.grids.with_grid(cmd)
             out = self._apply_one(cmd)
             outcomes.append(out)
             if out.ok:

@@ -738,6 +738,28 @@
     </message>
 </context>
 <context>
+    <name>ChoiceFilter</name>
+    <message>
+        <source>{title}：{values}</source>
+        <translation>{title}: {values}</translation>
+    </message>
+    <message>
+        <source>{title}：{value}</source>
+        <translation>{title}: {value}</translation>
+    </message>
+    <message>
+        <source>{title}：{n}项</source>
+        <translation>{title}: {n} selected</translation>
+    </message>
+</context>
+<context>
+    <name>ChoicePopup</name>
+    <message>
+        <source>输入名称筛选列表…</source>
+        <translation>Type a name to narrow the list…</translation>
+    </message>
+</context>
+<context>
     <name>CommandDialog</name>
     <message>
         <source>确定（Ctrl+Enter）</source>
@@ -1247,6 +1269,49 @@
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>乡镇/网格</source>
+        <translation>Township/grid</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>全部分类</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>全部乡镇/网格</source>
+        <translation>All townships/grids</translation>
+    </message>
+    <message>
+        <source>已筛选 {n} 项</source>
+        <translation>Filters on: {n}</translation>
+    </message>
+</context>
+<context>
     <name>HelpOverlay</name>
     <message>
         <source>其他</source>
@@ -1532,6 +1597,121 @@
     </message>
 </context>
 <context>
+    <name>KpiPanel</name>
+    <message>
+        <source>结案率 = 结案数 / 应结案数。应结案数：期内立案且已结案或已过整体办结时限的事件</source>
+        <translation>Closure rate = closed / due for closure. Due for closure: registered in the period and closed or past the whole-case deadline</translation>
+    </message>
+    <message>
+        <source>按期结案率 = 按期结案数 / 应结案数</source>
+        <translation>On-time closure rate = closed on time / due for closure</translation>
+    </message>
+    <message>
+        <source>按期处置率 = 按期处置数 / 应处置数。应处置数：已派遣且已反馈或已过处置时限的事件</source>
+        <translation>On-time handling rate = handled on time / due for handling. Due for handling: dispatched and fed back or past the handling deadline</translation>
+    </message>
+    <message>
+        <source>返工率 = 返工案件数 / 处置反馈数</source>
+        <translation>Rework rate = cases sent back for rework / cases fed back</translation>
+    </message>
+    <message>
+        <source>回退率 = 回退案件数 / 派遣数</source>
+        <translation>Return rate = cases returned by a department / cases dispatched</translation>
+    </message>
+    <message>
+        <source>平均处置时长 = Σ(反馈时间 − 派遣时间) / 处置反馈数（小时）</source>
+        <translation>Average handling time = Σ(feedback time − dispatch time) / cases fed back (hours)</translation>
+    </message>
+    <message>
+        <source>镇村解决率 = 在乡镇(街道)及以下结案数 / 结案数</source>
+        <translation>Local resolution rate = closed at township level or below / closed</translation>
+    </message>
+    <message>
+        <source>结案率</source>
+        <translation>Closure rate</translation>
+    </message>
+    <message>
+        <source>按期结案率</source>
+        <translation>On-time closure rate</translation>
+    </message>
+    <message>
+        <source>按期处置率</source>
+        <translation>On-time handling rate</translation>
+    </message>
+    <message>
+        <source>返工率</source>
+        <translation>Rework rate</translation>
+    </message>
+    <message>
+        <source>回退率</source>
+        <translation>Return rate</translation>
+    </message>
+    <message>
+        <source>平均处置时长(小时)</source>
+        <translation>Avg. handling time (h)</translation>
+    </message>
+    <message>
+        <source>镇村解决率</source>
+        <translation>Local resolution rate</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>立案数</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>统计周期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>分组</source>
+        <translation>Group by</translation>
+    </message>
+    <message>
+        <source>按部门</source>
+        <translation>By department</translation>
+    </message>
+    <message>
+        <source>按乡镇</source>
+        <translation>By township</translation>
+    </message>
+    <message>
+        <source>按类别</source>
+        <translation>By category</translation>
+    </message>
+    <message>
+        <source>导出 CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <source>期内立案（受理）的事件数，不含不予受理和已合并</source>
+        <translation>Cases registered (accepted) in the period, not counting rejected and merged ones</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <source>导出考核指标</source>
+        <translation>Export KPIs</translation>
+    </message>
+</context>
+<context>
     <name>LockDialog</name>
     <message>
         <source>工作台已锁定</source>
@@ -1704,6 +1884,10 @@
         <translation>The call was merged into the existing case; the history records it</translation>
     </message>
     <message>
+        <source>没有启用的筛选条件</source>
+        <translation>No filters are on</translation>
+    </message>
+    <message>
         <source>下一个新事件</source>
         <translation>Next new case</translation>
     </message>
@@ -1776,6 +1960,86 @@
         <translation>Centre</translation>
     </message>
     <message>
+        <source>按承办部门筛选（可多选，可搜索）</source>
+        <translation>Filter by handling department (several allowed, searchable)</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>按事件分类（大类/小类）筛选</source>
+        <translation>Filter by category (main / sub)</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>按乡镇（街道）或网格筛选</source>
+        <translation>Filter by township (subdistrict) or grid</translation>
+    </message>
+    <message>
+        <source>乡镇/网格</source>
+        <translation>Township/grid</translation>
+    </message>
+    <message>
+        <source>按紧急程度筛选（可多选）</source>
+        <translation>Filter by priority (several allowed)</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>按严重程度筛选（可多选）</source>
+        <translation>Filter by severity (several allowed)</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>按事件来源筛选（可多选）</source>
+        <translation>Filter by source (several allowed)</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>按上报时间筛选</source>
+        <translation>Filter by reporting time</translation>
+    </message>
+    <message>
+        <source>自定义时间段的开始（含）</source>
+        <translation>Start of the custom period (inclusive)</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>自定义时间段的结束（不含）</source>
+        <translation>End of the custom period (exclusive)</translation>
+    </message>
+    <message>
+        <source>按自定义时间段筛选（回车）</source>
+        <translation>Filter by the custom period (Enter)</translation>
+    </message>
+    <message>
+        <source>应用</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>清除全部筛选条件（Ctrl+Shift+X；在筛选栏中按 Esc）</source>
+        <translation>Clear all filters (Ctrl+Shift+X; Esc in the filter bar)</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
         <source>案件详情</source>
         <translation>Case details</translation>
     </message>
@@ -1794,6 +2058,267 @@
     <message>
         <source>F5</source>
         <translation>F5</translation>
+    </message>
+    <message>
+        <source>筛选栏</source>
+        <translation>Filter bar</translation>
+    </message>
+    <message>
+        <source>把键盘焦点移到筛选栏</source>
+        <translation>Move the keyboard focus to the filter bar</translation>
+    </message>
+</context>
+<context>
+    <name>MapImportDialog</name>
+    <message>
+        <source>导入地图数据</source>
+        <translation>Import map data</translation>
+    </message>
+    <message>
+        <source>网格（GeoJSON）</source>
+        <translation>Grids (GeoJSON)</translation>
+    </message>
+    <message>
+        <source>行政边界（GeoJSON）</source>
+        <translation>Boundaries (GeoJSON)</translation>
+    </message>
+    <message>
+        <source>底图（MBTiles）</source>
+        <translation>Basemap (MBTiles)</translation>
+    </message>
+    <message>
+        <source>WGS-84（GPS 坐标）</source>
+        <translation>WGS-84 (GPS coordinates)</translation>
+    </message>
+    <message>
+        <source>GCJ-02（高德/腾讯等国内地图坐标）</source>
+        <translation>GCJ-02 (AMap/Tencent and other Chinese web maps)</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Contents</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>检查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>MBTiles 文件 (*.mbtiles)</source>
+        <translation>MBTiles files (*.mbtiles)</translation>
+    </message>
+    <message>
+        <source>GeoJSON 文件 (*.geojson *.json)</source>
+        <translation>GeoJSON files (*.geojson *.json)</translation>
+    </message>
+    <message>
+        <source>选择文件</source>
+        <translation>Choose a file</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>发现 {n} 处问题，未导入任何内容：</source>
+        <translation>Found {n} problem(s); nothing was imported:</translation>
+    </message>
+    <message>
+        <source>检查通过：新增 {a} 个、更新 {b} 个单位。</source>
+        <translation>Check passed: {a} new and {b} updated units.</translation>
+    </message>
+    <message>
+        <source>该 MBTiles 文件不可用：</source>
+        <translation>This MBTiles file cannot be used:</translation>
+    </message>
+    <message>
+        <source>MBTiles 文件检查通过。</source>
+        <translation>The MBTiles file passed the checks.</translation>
+    </message>
+    <message>
+        <source>已设为底图。</source>
+        <translation>Set as the basemap.</translation>
+    </message>
+    <message>
+        <source>导入失败，未写入任何内容：{e}</source>
+        <translation>Import failed; nothing was written: {e}</translation>
+    </message>
+    <message>
+        <source>已导入 {n} 个单位。</source>
+        <translation>Imported {n} units.</translation>
+    </message>
+</context>
+<context>
+    <name>MapLink</name>
+    <message>
+        <source>地图</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>显示地图</source>
+        <translation>Show map</translation>
+    </message>
+    <message>
+        <source>在地图上定位</source>
+        <translation>Locate on map</translation>
+    </message>
+    <message>
+        <source>在地图上定位当前事件（Ctrl+L）</source>
+        <translation>Show the current case on the map (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>挂账中</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>事件列表只显示地图框选区域内的事件</source>
+        <translation>The case list shows only the cases inside the rectangle drawn on the map</translation>
+    </message>
+    <message>
+        <source>该事件没有位置信息</source>
+        <translation>This case has no location</translation>
+    </message>
+</context>
+<context>
+    <name>MapWidget</name>
+    <message>
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <source>底图</source>
+        <translation>Basemap</translation>
+    </message>
+    <message>
+        <source>行政边界</source>
+        <translation>Boundaries</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grids</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <source>网格着色</source>
+        <translation>Grid fill</translation>
+    </message>
+    <message>
+        <source>不着色</source>
+        <translation>No fill</translation>
+    </message>
+    <message>
+        <source>按在办事件数</source>
+        <translation>By open cases</translation>
+    </message>
+    <message>
+        <source>按超期事件数</source>
+        <translation>By overdue cases</translation>
+    </message>
+    <message>
+        <source>事件显示</source>
+        <translation>Incidents shown as</translation>
+    </message>
+    <message>
+        <source>自动（缩小时聚合）</source>
+        <translation>Auto (clusters when zoomed out)</translation>
+    </message>
+    <message>
+        <source>逐个显示</source>
+        <translation>Individual points</translation>
+    </message>
+    <message>
+        <source>聚合</source>
+        <translation>Clusters</translation>
+    </message>
+    <message>
+        <source>待受理</source>
+        <translation>To accept</translation>
+    </message>
+    <message>
+        <source>待派遣</source>
+        <translation>To dispatch</translation>
+    </message>
+    <message>
+        <source>待签收</source>
+        <translation>To sign for</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>待核查</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>特急</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>已超期（红圈）</source>
+        <translation>Overdue (red ring)</translation>
+    </message>
+    <message>
+        <source>全县</source>
+        <translation>Whole county</translation>
+    </message>
+    <message>
+        <source>缩放到全县范围</source>
+        <translation>Zoom to the whole county</translation>
+    </message>
+    <message>
+        <source>框选区域</source>
+        <translation>Select area</translation>
+    </message>
+    <message>
+        <source>在地图上拖出矩形，事件列表只显示框内事件（也可按住 Shift 拖动）</source>
+        <translation>Drag a rectangle on the map to list only the cases inside it (or Shift+drag)</translation>
+    </message>
+    <message>
+        <source>清除框选</source>
+        <translation>Clear area</translation>
+    </message>
+    <message>
+        <source>导入地图数据…</source>
+        <translation>Import map data…</translation>
+    </message>
+    <message>
+        <source>地图显示前 {n} 个事件，共 {total} 个</source>
+        <translation>The map shows the first {n} of {total} cases</translation>
     </message>
 </context>
 <context>
@@ -2313,8 +2838,700 @@
         <translation>This action was already carried out (submitted twice)</translation>
     </message>
     <message>
+        <source>{label}应为编码文字：{value}</source>
+        <translation>The {label} must be a code (text): {value}</translation>
+    </message>
+    <message>
+        <source>事件分类</source>
+        <translation>category</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>grid</translation>
+    </message>
+    <message>
+        <source>受理中心</source>
+        <translation>centre</translation>
+    </message>
+    <message>
+        <source>交办对象</source>
+        <translation>centre to hand down to</translation>
+    </message>
+    <message>
+        <source>合并目标</source>
+        <translation>case to merge into</translation>
+    </message>
+    <message>
         <source>、</source>
         <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>ServerLoginDialog</name>
+    <message>
+        <source>登录 — CommandCenter 值班工作台（服务器）</source>
+        <translation>Log in — CommandCenter duty workstation (server)</translation>
+    </message>
+    <message>
+        <source>服务器：{url}</source>
+        <translation>Server: {url}</translation>
+    </message>
+    <message>
+        <source>正在连接服务器 {url} …</source>
+        <translation>Connecting to the server {url} …</translation>
+    </message>
+    <message>
+        <source>登录时出错，请稍后再试或联系管理员</source>
+        <translation>Login failed with an error; try again later or contact the administrator</translation>
+    </message>
+    <message>
+        <source>无法连接服务器。可以离线登录：使用本机保存的上次在线登录凭据（有效至 {until}）；离线期间的操作保存在本机，服务器恢复后自动同步。</source>
+        <translation>Cannot reach the server. You can log in offline with the credentials saved at your last online login on this workstation (valid until {until}); your work is kept on this workstation and synced automatically when the server is back.</translation>
+    </message>
+    <message>
+        <source>离线登录</source>
+        <translation>Log in offline</translation>
+    </message>
+    <message>
+        <source>离线登录 — CommandCenter 值班工作台</source>
+        <translation>Offline login — CommandCenter duty workstation</translation>
+    </message>
+    <message>
+        <source>登录失败次数过多，服务器已暂时锁定该账号，请稍后再试</source>
+        <translation>Too many failed logins: the server has locked this account for a while. Try again later</translation>
+    </message>
+    <message>
+        <source>无法连接服务器，且离线登录已过期：距上次在线登录已超过 {h} 小时。请等服务器恢复后在线登录。</source>
+        <translation>Cannot reach the server, and offline login has expired: your last online login was more than {h} hours ago. Please log in online once the server is back.</translation>
+    </message>
+    <message>
+        <source>无法连接服务器，且该用户在本机没有在线登录记录，不能离线登录。请检查网络或服务器设置。</source>
+        <translation>Cannot reach the server, and this user has never logged in online on this workstation, so an offline login is not possible. Check the network or the server settings.</translation>
+    </message>
+    <message>
+        <source>无法连接服务器 {url}。本机还没有数据，首次使用必须连上服务器下载。请检查网络或服务器设置。</source>
+        <translation>Cannot reach the server {url}. This workstation holds no data yet: the first start must download it from the server. Check the network or the server settings.</translation>
+    </message>
+    <message>
+        <source>服务器出错，暂时无法登录，请稍后再试</source>
+        <translation>The server reported an error; login is not possible right now. Try again later</translation>
+    </message>
+</context>
+<context>
+    <name>SyncApp</name>
+    <message>
+        <source>离线登录：服务器暂时无法连接，操作先保存在本机，恢复后自动同步</source>
+        <translation>Offline login: the server cannot be reached; your work is saved on this workstation and synced when it is back</translation>
+    </message>
+    <message>
+        <source>同步(&amp;S)</source>
+        <translation>&amp;Sync</translation>
+    </message>
+    <message>
+        <source>服务器设置…</source>
+        <translation>Server settings…</translation>
+    </message>
+    <message>
+        <source>同步问题</source>
+        <translation>Sync problems</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProblemsDock</name>
+    <message>
+        <source>同步问题</source>
+        <translation>Sync problems</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>事件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>事件标题</source>
+        <translation>Case title</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>原因代码</source>
+        <translation>Reason code</translation>
+    </message>
+    <message>
+        <source>服务器给出的原因</source>
+        <translation>Server&apos;s reason</translation>
+    </message>
+    <message>
+        <source>服务器拒绝了以下操作，本机已撤销它们。请打开事件重新处理，处理后点“已处理”移除。</source>
+        <translation>The server rejected these actions and they have been undone on this workstation. Open the case and act again, then click “Done” to remove the entry.</translation>
+    </message>
+    <message>
+        <source>打开事件</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <source>已处理，移除</source>
+        <translation>Done, remove</translation>
+    </message>
+    <message>
+        <source>{who} 的“{op}”被服务器拒绝：{reason}</source>
+        <translation>{who}&apos;s “{op}” was rejected by the server: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncSession</name>
+    <message>
+        <source>首次同步</source>
+        <translation>First synchronisation</translation>
+    </message>
+    <message>
+        <source>正在从服务器 {url} 下载本中心的数据，请稍候…</source>
+        <translation>Downloading this centre&apos;s data from the server {url}, please wait…</translation>
+    </message>
+    <message>
+        <source>首次同步失败</source>
+        <translation>First synchronisation failed</translation>
+    </message>
+    <message>
+        <source>无法从服务器 {url} 下载数据，本机还不能工作。请检查网络或服务器设置后重新启动。</source>
+        <translation>Could not download the data from the server {url}; this workstation cannot work yet. Check the network or the server settings and start again.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncSettingsDialog</name>
+    <message>
+        <source>服务器设置</source>
+        <translation>Server settings</translation>
+    </message>
+    <message>
+        <source>例如 https://cc.example.gov.cn:8765（留空：单机模式）</source>
+        <translation>e.g. https://cc.example.gov.cn:8765 (empty: standalone)</translation>
+    </message>
+    <message>
+        <source>验证服务器的 TLS 证书（强烈建议保持开启）</source>
+        <translation>Verify the server&apos;s TLS certificate (strongly recommended)</translation>
+    </message>
+    <message>
+        <source>留空：使用系统的根证书</source>
+        <translation>Empty: use the system&apos;s root certificates</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source> 小时</source>
+        <translation> hours</translation>
+    </message>
+    <message>
+        <source>测试连接</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>更改在下次启动工作台时生效。</source>
+        <translation>Changes take effect the next time the workstation starts.</translation>
+    </message>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>CA 证书文件</source>
+        <translation>CA bundle file</translation>
+    </message>
+    <message>
+        <source>离线登录有效期</source>
+        <translation>Offline login valid for</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>服务器地址无效：应为 http:// 或 https:// 开头的完整地址，例如 https://cc.example.gov.cn:8765</source>
+        <translation>Invalid server address: enter a full address starting with http:// or https://, e.g. https://cc.example.gov.cn:8765</translation>
+    </message>
+    <message>
+        <source>找不到 CA 证书文件：{path}</source>
+        <translation>CA bundle file not found: {path}</translation>
+    </message>
+    <message>
+        <source>无法保存设置：{error}</source>
+        <translation>Cannot save the settings: {error}</translation>
+    </message>
+    <message>
+        <source>选择 CA 证书文件</source>
+        <translation>Choose a CA bundle file</translation>
+    </message>
+    <message>
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <source>警告：关闭证书验证后，无法确认连接的是真正的服务器，仅限测试环境使用。</source>
+        <translation>Warning: without certificate verification there is no way to know the server is the real one. Use only in test set-ups.</translation>
+    </message>
+    <message>
+        <source>未填写服务器地址：工作台将以单机模式运行。</source>
+        <translation>No server address: the workstation will run standalone.</translation>
+    </message>
+    <message>
+        <source>正在连接 {url} …</source>
+        <translation>Connecting to {url} …</translation>
+    </message>
+    <message>
+        <source>连接成功：服务器正常应答。</source>
+        <translation>Connected: the server answers normally.</translation>
+    </message>
+    <message>
+        <source>无法连接：该地址没有服务器应答（地址、端口或网络有误，或服务器未启动）。</source>
+        <translation>Cannot connect: no server answers at this address (wrong address, port or network, or the server is not running).</translation>
+    </message>
+    <message>
+        <source>连接超时：服务器没有及时应答，请检查网络。</source>
+        <translation>Timed out: the server did not answer in time. Check the network.</translation>
+    </message>
+    <message>
+        <source>证书验证失败：服务器的 TLS 证书不受信任，请指定正确的 CA 证书文件。</source>
+        <translation>Certificate check failed: the server&apos;s TLS certificate is not trusted. Choose the right CA bundle file.</translation>
+    </message>
+    <message>
+        <source>服务器应答出错，请联系管理员。</source>
+        <translation>The server answered with an error. Contact the administrator.</translation>
+    </message>
+    <message>
+        <source>该地址上的不是 CommandCenter 服务器。</source>
+        <translation>This address is not a CommandCenter server.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusPresenter</name>
+    <message>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>连接不稳定</source>
+        <translation>Degraded</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>服务器：{url}</source>
+        <translation>Server: {url}</translation>
+    </message>
+    <message>
+        <source>服务器无法连接：所有操作照常保存在本机，恢复连接后自动同步。</source>
+        <translation>The server cannot be reached: all actions are saved on this workstation as usual and synced automatically when the connection is back.</translation>
+    </message>
+    <message>
+        <source>服务器应答异常或过慢：正在重试。</source>
+        <translation>The server answers with errors or too slowly: retrying.</translation>
+    </message>
+    <message>
+        <source>错误：{error}</source>
+        <translation>Error: {error}</translation>
+    </message>
+    <message>
+        <source>警告：已关闭 TLS 证书验证</source>
+        <translation>Warning: TLS certificate verification is turned off</translation>
+    </message>
+    <message>
+        <source>待同步 {n}</source>
+        <translation>Pending {n}</translation>
+    </message>
+    <message>
+        <source>本机已保存、尚未得到服务器确认的操作数</source>
+        <translation>Actions saved on this workstation and not yet confirmed by the server</translation>
+    </message>
+    <message>
+        <source>尚未同步</source>
+        <translation>not yet</translation>
+    </message>
+    <message>
+        <source>上次同步 {t}</source>
+        <translation>Last sync {t}</translation>
+    </message>
+    <message>
+        <source>尚未与服务器成功同步</source>
+        <translation>No successful sync with the server yet</translation>
+    </message>
+    <message>
+        <source>同步问题 {n}</source>
+        <translation>Sync problems {n}</translation>
+    </message>
+    <message>
+        <source>服务器拒绝的操作：点击查看</source>
+        <translation>Actions the server rejected: click to see them</translation>
+    </message>
+    <message>
+        <source>服务器拒绝了 {n} 个操作，详见“同步问题”</source>
+        <translation>The server rejected {n} action(s): see “Sync problems”</translation>
+    </message>
+</context>
+<context>
+    <name>TimeFilter</name>
+    <message>
+        <source>时间段无效：开始时间（{a}）必须早于结束时间（{b}），筛选未改变</source>
+        <translation>Invalid period: the start ({a}) must be earlier than the end ({b}); the filter was not changed</translation>
+    </message>
+    <message>
+        <source>上报时间：{a} 至 {b}</source>
+        <translation>Reported: {a} to {b}</translation>
+    </message>
+    <message>
+        <source>上报时间：{preset}（{a} 起）</source>
+        <translation>Reported: {preset} (since {a})</translation>
+    </message>
+    <message>
+        <source>按上报时间筛选</source>
+        <translation>Filter by reporting time</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近24小时</source>
+        <translation>Last 24 hours</translation>
+    </message>
+    <message>
+        <source>近7天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>自定义…</source>
+        <translation>Custom…</translation>
+    </message>
+</context>
+<context>
+    <name>Wall</name>
+    <message>
+        <source>在办事件</source>
+        <translation>Open cases</translation>
+    </message>
+    <message>
+        <source>24小时新增</source>
+        <translation>New in 24 h</translation>
+    </message>
+    <message>
+        <source>今日办结</source>
+        <translation>Closed today</translation>
+    </message>
+    <message>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>即将超期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>近7天结案率</source>
+        <translation>Closure rate (7 days)</translation>
+    </message>
+    <message>
+        <source>近7天按期处置率</source>
+        <translation>On-time handling (7 days)</translation>
+    </message>
+    <message>
+        <source>近7天镇村解决率</source>
+        <translation>Resolved locally (7 days)</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>暂无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>（按系统用户角色生成，尚无排班表）</source>
+        <translation>(from the users&apos; roles: there is no duty roster table yet)</translation>
+    </message>
+    <message>
+        <source>地图（接入中）</source>
+        <translation>Map (coming)</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>按期处置率</source>
+        <translation>On-time handling rate</translation>
+    </message>
+    <message>
+        <source>督办事件</source>
+        <translation>Case on the wall</translation>
+    </message>
+    <message>
+        <source>处置过程</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <source>社会治理综合指挥中心</source>
+        <translation>Social Governance Command Centre</translation>
+    </message>
+    <message>
+        <source>部门在办排名</source>
+        <translation>Departments by open cases</translation>
+    </message>
+    <message>
+        <source>近24小时新增与办结</source>
+        <translation>New vs closed, last 24 hours</translation>
+    </message>
+    <message>
+        <source>24小时事件来源</source>
+        <translation>Sources, last 24 hours</translation>
+    </message>
+    <message>
+        <source>超期事件</source>
+        <translation>Overdue cases</translation>
+    </message>
+    <message>
+        <source>重大紧急事件</source>
+        <translation>Urgent and critical cases</translation>
+    </message>
+    <message>
+        <source>今日值班</source>
+        <translation>On duty today</translation>
+    </message>
+    <message>
+        <source>事件分布</source>
+        <translation>Case map</translation>
+    </message>
+    <message>
+        <source>部门办理情况（超期优先）</source>
+        <translation>Departments (most overdue first)</translation>
+    </message>
+    <message>
+        <source>乡镇在办排名</source>
+        <translation>Townships by open cases</translation>
+    </message>
+    <message>
+        <source>综合态势</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>部门排名</source>
+        <translation>Department ranking</translation>
+    </message>
+    <message>
+        <source>轮播已暂停</source>
+        <translation>Rotation paused</translation>
+    </message>
+    <message>
+        <source>事件不存在</source>
+        <translation>No such case</translation>
+    </message>
+    <message>
+        <source>办理时限 {t}</source>
+        <translation>Deadline {t}</translation>
+    </message>
+</context>
+<context>
+    <name>WallControl</name>
+    <message>
+        <source>大屏(&amp;W)</source>
+        <translation>&amp;Wall</translation>
+    </message>
+    <message>
+        <source>打开大屏窗口</source>
+        <translation>Open the wall window</translation>
+    </message>
+    <message>
+        <source>选中事件上大屏</source>
+        <translation>Put the selected case on the wall</translation>
+    </message>
+    <message>
+        <source>取消上屏</source>
+        <translation>Release the case from the wall</translation>
+    </message>
+    <message>
+        <source>暂停轮播</source>
+        <translation>Pause page rotation</translation>
+    </message>
+    <message>
+        <source>大屏页面</source>
+        <translation>Wall page</translation>
+    </message>
+    <message>
+        <source>综合态势</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>事件分布</source>
+        <translation>Case map</translation>
+    </message>
+    <message>
+        <source>部门排名</source>
+        <translation>Department ranking</translation>
+    </message>
+</context>
+<context>
+    <name>Workloads</name>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近7天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+</context>
+<context>
+    <name>WorkloadsDock</name>
+    <message>
+        <source>工作量与考核</source>
+        <translation>Workloads and KPIs</translation>
+    </message>
+    <message>
+        <source>部门工作量</source>
+        <translation>Department workloads</translation>
+    </message>
+    <message>
+        <source>考核指标</source>
+        <translation>KPIs</translation>
+    </message>
+</context>
+<context>
+    <name>WorkloadsPanel</name>
+    <message>
+        <source>统计维度</source>
+        <translation>Group by</translation>
+    </message>
+    <message>
+        <source>时间范围</source>
+        <translation>Time range</translation>
+    </message>
+    <message>
+        <source>趋势分组</source>
+        <translation>Trend by</translation>
+    </message>
+    <message>
+        <source>按部门</source>
+        <translation>By department</translation>
+    </message>
+    <message>
+        <source>按乡镇</source>
+        <translation>By township</translation>
+    </message>
+    <message>
+        <source>按类别</source>
+        <translation>By category</translation>
+    </message>
+    <message>
+        <source>新增与办结</source>
+        <translation>New vs closed</translation>
+    </message>
+    <message>
+        <source>按来源</source>
+        <translation>By source</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>即将超期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>今日办结</source>
+        <translation>Closed today</translation>
+    </message>
+    <message>
+        <source>平均处置时长(小时)</source>
+        <translation>Avg. handling time (h)</translation>
+    </message>
+    <message>
+        <source>按期处置率</source>
+        <translation>On-time handling rate</translation>
+    </message>
+    <message>
+        <source>回退</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>平均处置时长 = Σ(反馈时间 − 派遣时间) / 处置反馈数，按所选时间范围内立案的事件</source>
+        <translation>Average handling time = Σ(feedback time − dispatch time) / cases fed back, over cases registered in the chosen time range</translation>
+    </message>
+    <message>
+        <source>按期处置率 = 按期处置数 / 应处置数（已反馈或处置时限已过），按所选时间范围内立案的事件</source>
+        <translation>On-time handling rate = handled on time / due for handling (fed back or past the handling deadline), over cases registered in the chosen time range</translation>
+    </message>
+    <message>
+        <source>所选时间范围内立案、被部门退回过的事件数</source>
+        <translation>Cases registered in the chosen time range that a department returned</translation>
+    </message>
+    <message>
+        <source>在办（蓝）与超期（红），前 {n} 名</source>
+        <translation>Open (blue) and overdue (red), top {n}</translation>
+    </message>
+    <message>
+        <source>近24小时（按小时）</source>
+        <translation>Last 24 hours (by hour)</translation>
+    </message>
+    <message>
+        <source>近30天（按天）</source>
+        <translation>Last 30 days (by day)</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>办结</source>
+        <translation>Closed</translation>
     </message>
 </context>
 </TS>

@@ -19,3 +19,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(item.path).resolve().is_relative_to(_HERE):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_gui_thread(qapp):  # type: ignore[no-untyped-def]
+    """As the application does (gui/gc_guard.py): a cycle holding a Qt wrapper collected on
+    a worker thread deadlocks against the GUI thread."""
+    from commandcenter.gui import gc_guard
+
+    gc_guard.install(qapp)
+    yield

@@ -28,7 +28,7 @@ SOURCES = [ROOT / "commandcenter" / "domain" / "workflow.py", ROOT / "commandcen
 TS = ROOT / "resources" / "translations" / "commandcenter_en.ts"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Which positional argument of these calls is a template or a word the GUI translates.
-TEXT_ARG = {"Refusal": 1, "refused": 1, "_text": 2, "_enum": 3, "_need_status": 2}
+TEXT_ARG = {"Refusal": 1, "refused": 1, "_text": 2, "_code": 2, "_enum": 3, "_need_status": 2}
 
 
 def _domain_texts() -> set[str]:

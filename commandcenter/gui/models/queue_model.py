@@ -751,8 +751,10 @@ class BackgroundReader(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._pending: tuple[Callable[[], Any], Callable[[Any], None]] | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: threading.Thread | None = None  # started once, then waits for work
+        self._running = False
         self._closed = False
         self._sig_result.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -762,14 +764,15 @@ class BackgroundReader(QObject):
             if self._closed:
                 return
             self._pending = (work, done)
-            if self._thread is None:
+            if self._thread is None:  # one thread for the reader's life: starting one costs the GUI thread
                 self._thread = threading.Thread(target=self._run, name="queue-counts", daemon=True)
                 self._thread.start()
+            self._wake.notify()
 
     @property
     def busy(self) -> bool:
         with self._lock:
-            return self._thread is not None
+            return self._running or self._pending is not None
 
     def close(self, timeout: float = 5.0) -> None:
         """Drop what is pending, wait for the running work; no callback runs afterwards."""
@@ -777,22 +780,29 @@ class BackgroundReader(QObject):
             self._closed = True
             self._pending = None
             thread = self._thread
+            self._wake.notify()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
     def _run(self) -> None:
         while True:
             with self._lock:
-                job, self._pending = self._pending, None
-                if job is None or self._closed:
-                    self._thread = None
+                while self._pending is None and not self._closed:
+                    self._wake.wait()
+                if self._closed:
                     return
+                job, self._pending = self._pending, None
+                self._running = True
+            assert job is not None
             work, done = job
             try:
                 result = work()
             except Exception:  # a failed count must never break the window; the next one retries
                 log.exception("background read failed")
                 continue
+            finally:
+                with self._lock:
+                    self._running = False
             try:
                 self._sig_result.emit((done, result))
             except RuntimeError:  # the Qt object is gone

@@ -44,6 +44,7 @@ from ...services.workspace import Workspace
 from .. import i18n
 from ..actions.controller import ActionController
 from ..forms.ui_main_window import Ui_MainWindow
+from ..map.link import attach_map
 from ..models.queue_model import (
     COL_ADDRESS,
     COL_CATEGORY,
@@ -59,8 +60,10 @@ from ..models.queue_model import (
     BackgroundReader,
     QueueModel,
 )
+from ..workloads.dock import install_workloads
 from .alerts import AlertBar, AlertCenter, MuteButton
 from .case_detail import case_id_of_link, missing_html, placeholder_html, render_case_html
+from .filter_bar import FilterBar
 from .help_overlay import HELP_GROUP_PROPERTY, HelpOverlay
 from .intake import HotlineIntakeDialog, make_intake_action, retranslate_intake_action
 
@@ -191,13 +194,17 @@ class MainWindow(QMainWindow):
 
         self._setup_tabs()
         self._setup_centres()
+        self._setup_filter_bar()
         self._setup_view()
         self._setup_status_bar()
         self._setup_shortcuts()
         self._setup_actions()
         self._setup_hotline_and_alerts()
         self._setup_keyboard()
+        self.workloadsDock = install_workloads(self, workspace, actor)  # issue 6: workloads and KPIs
         self._connect_signals()
+        self.map_bbox: tuple[float, float, float, float] | None = None  # the map's rectangle filter
+        self.map_link = attach_map(self)  # the map dock and all its wiring (gui/map/link.py)
 
         self._apply_filter()
         self.ui.caseDetail.setHtml(placeholder_html())
@@ -321,6 +328,10 @@ class MainWindow(QMainWindow):
         self.ui.searchEdit.textChanged.connect(self.on_search_text_changed)
         self.ui.searchEdit.returnPressed.connect(self.on_search_return_pressed)
         self.ui.centreCombo.currentIndexChanged.connect(self.on_centre_index_changed)
+        self.filterBar.sig_changed.connect(self.on_filter_bar_changed)
+        self.filterBar.sig_message.connect(self.on_filter_bar_message)
+        self.ui.actionFocusFilters.triggered.connect(self.on_focus_filters_triggered)
+        self.ui.actionClearFilters.triggered.connect(self.on_clear_filters_triggered)
         self.ui.queueView.horizontalHeader().sortIndicatorChanged.connect(self.on_header_sort_changed)
         self.ui.queueView.selectionModel().selectionChanged.connect(self.on_queue_selection_changed)
         self.model.sig_refreshed.connect(self.on_model_refreshed)
@@ -356,12 +367,14 @@ class MainWindow(QMainWindow):
         ws = self._work_sets[max(self.ui.setTabs.currentIndex(), 0)]
         centre = self.ui.centreCombo.currentData() or ""
         key, descending = self._sort
-        return ws.filter.with_(
+        f = ws.filter.with_(
             centres=(centre,) if centre else (),
             text=self.ui.searchEdit.text().strip(),
+            bbox=getattr(self, "map_bbox", None),
             sort=key,
             descending=descending,
         )
+        return self.filterBar.apply_to(f)  # department, category, place, priority, … time
 
     def select_case(self, case_id: str) -> bool:
         """Select (and open) the case's row if it is in the current queue."""
@@ -787,6 +800,7 @@ class MainWindow(QMainWindow):
             for widget in (search, combo, tabs):
                 widget.blockSignals(True)
             search.clear()
+            self.filterBar.clear(emit=False)
             if combo.currentData() and combo.currentData() != case.centre_code:
                 combo.setCurrentIndex(max(0, combo.findData(case.centre_code)))
             if tabs.currentIndex() != index:
@@ -805,6 +819,28 @@ class MainWindow(QMainWindow):
         self._selected_id = case_id
         self._show_case(case_id)
         return False
+
+    # --- the filter bar (views/filter_bar.py) -------------------------------------
+
+    def _setup_filter_bar(self) -> None:
+        """Department, category, township/grid, priority, severity, source and time range;
+        Ctrl+Shift+F focuses the bar, Ctrl+Shift+X (or Esc in the bar) clears it."""
+        self.filterBar = FilterBar(self.ui, self._ws.ref, self._ws.now, self)
+        self.addAction(self.ui.actionFocusFilters)
+        self.addAction(self.ui.actionClearFilters)
+
+    def on_filter_bar_changed(self) -> None:
+        self._apply_filter()
+
+    def on_filter_bar_message(self, text: str) -> None:
+        self.ui.statusbar.showMessage(text, 15_000)
+
+    def on_focus_filters_triggered(self) -> None:
+        self.filterBar.focus()
+
+    def on_clear_filters_triggered(self) -> None:
+        if not self.filterBar.clear():
+            self.ui.statusbar.showMessage(self.tr("没有启用的筛选条件"), 5_000)
 
     # --- keyboard, related cases, language and theme ------------------------------
     # (views/help_overlay.py, services/related.py, gui/i18n.py)
@@ -832,6 +868,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("")
         menu.setObjectName("viewMenu")
         menu.addActions([self.actionNextNewCase, self.ui.actionFocusSearch, self.actionFocusQueue, self.ui.actionRefresh])
+        menu.addActions([self.ui.actionFocusFilters, self.ui.actionClearFilters])
         menu.addSeparator()
         self.languageMenu = menu.addMenu("")
         self.languageMenu.setObjectName("languageMenu")
@@ -868,7 +905,9 @@ class MainWindow(QMainWindow):
         view = self.ui.queueView
         view.setTabKeyNavigation(False)
         self.ui.caseDetail.setTabChangesFocus(True)
-        chain: list[QWidget] = [self.ui.searchEdit, self.ui.centreCombo, view, self.ui.caseDetail]
+        chain: list[QWidget] = [
+            self.ui.searchEdit, self.ui.centreCombo, *self.filterBar.focus_chain(), view, self.ui.caseDetail
+        ]
         toolbar = getattr(self, "actionToolBar", None)
         if toolbar is not None:
             for act in toolbar.actions():
@@ -925,6 +964,9 @@ class MainWindow(QMainWindow):
         """Esc: close the help overlay, else put the keyboard back on the queue."""
         if self.helpOverlay.isVisible():
             self.helpOverlay.hide()
+            return
+        if self.filterBar.has_focus() and self.filterBar.is_active():
+            self.filterBar.clear()  # Esc in the filter bar resets it (once more: back to the queue)
             return
         view = self.ui.queueView
         view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -989,6 +1031,7 @@ class MainWindow(QMainWindow):
             if i < 10:
                 tabs.setTabToolTip(i, self.tr("{tab}（Ctrl+{n}）").format(tab=ws.label, n=(i + 1) % 10))
         self.ui.centreCombo.setItemText(0, self.tr("全县"))
+        self.filterBar.retranslate()
         a = self._actor
         centre = self._ws.ref.centres.get(a.centre_code or "")
         who = a.display_name or a.username
