@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RELOAD_MS = 1500
-DOCK_HEIGHT = 430
+DOCK_HEIGHT = 300
 DEMO_BASEMAP = RESOURCES / "maps" / "tonglu_demo.mbtiles"
 
 
@@ -357,7 +357,7 @@ class MapLink(QObject):
         elif obj is self.window:
             if et == QEvent.Type.Show and not self._sized:
                 self._sized = True  # the dock's first height, once the window has its own
-                self.window.resizeDocks([self.dock], [max(DOCK_HEIGHT, self.window.height() * 2 // 5)],
+                self.window.resizeDocks([self.dock], [max(DOCK_HEIGHT, self.window.height() // 3)],
                                         Qt.Orientation.Vertical)
             elif et == QEvent.Type.Close:
                 self._timer.stop()

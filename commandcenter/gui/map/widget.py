@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolTip,
     QVBoxLayout,
@@ -204,7 +205,17 @@ class MapWidget(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.view, 1)
-        lay.addWidget(self.legend)
+        # The legend scrolls: its full height must never set the dock's (and so the
+        # window's) minimum height, which would push the queue and the status bar off screen.
+        self.legendScroll = QScrollArea(self)
+        self.legendScroll.setObjectName("mapLegendScroll")
+        self.legendScroll.setWidget(self.legend)
+        self.legendScroll.setWidgetResizable(True)
+        self.legendScroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.legendScroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.legendScroll.setFixedWidth(self.legend.width() + self.legendScroll.verticalScrollBar().sizeHint().width())
+        self.legendScroll.setMinimumHeight(80)
+        lay.addWidget(self.legendScroll)
 
         self.vb.sigRangeChanged.connect(self._on_range_changed)
         self.vb.sigResized.connect(self._on_view_resized)

@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
     def _setup_view(self) -> None:
         view = self.ui.queueView
         view.setModel(self.model)
+        # The queue is the operator's work: docks (map, workloads) never squeeze it below ~8 rows.
+        view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 8 + view.horizontalHeader().sizeHint().height())
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col in _STRETCHED_COLUMNS:
