@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     sims = []
 
-    def start_session(who: Actor) -> Callable[[], str] | None:
+    def start_session(who: Actor) -> Callable[[], Any] | None:
         """Once someone works at the window: start the simulator around them."""
         if args.no_sim or (with_server and not args.sim):
             return None  # against a server the simulator runs only when asked (--sim)
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sim = LiveSimulator(ws, SimConfig(rate_per_hour=args.sim_rate, speed=args.sim_speed, human_centres=human))
         sim.start()
         sims.append(sim)
-        return sim.status_text
+        return sim.status
 
     try:
         from .gui.app import run

@@ -155,7 +155,7 @@ def run(
     theme: str = "dark",
     argv: Sequence[str] | None = None,
     login_username: str = DEFAULT_LOGIN_USER,
-    on_login: Callable[[Actor], Callable[[], str] | None] | None = None,
+    on_login: Callable[[Actor], Callable[[], Any] | None] | None = None,
     idle_lock_minutes: float = DEFAULT_MINUTES,
     sync: wsn.SyncOptions | None = None,
 ) -> int:

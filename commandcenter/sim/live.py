@@ -96,6 +96,11 @@ class LiveSimulator:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def status(self) -> dict[str, float | int | bool]:
+        """What status_text says, as values (a GUI words it in its own language)."""
+        return {"running": self.running, "speed": self.cfg.speed, "rate": self.cfg.rate_per_hour,
+                "reports": self.reports_made, "actions": self.actions_made}
+
     def status_text(self) -> str:
         if not self.running:
             return "模拟器已停止"

@@ -1868,6 +1868,14 @@
         <translation>{total} cases</translation>
     </message>
     <message>
+        <source>模拟器已停止</source>
+        <translation>Simulator stopped</translation>
+    </message>
+    <message>
+        <source>模拟器运行中 ×{speed} · 每小时新报 {rate} 件 · 已新报 {reports} 件 · 已处置动作 {actions} 次</source>
+        <translation>Simulator running ×{speed} · {rate} new reports an hour · {reports} reported · {actions} actions taken</translation>
+    </message>
+    <message>
         <source>操作</source>
         <translation>Actions</translation>
     </message>

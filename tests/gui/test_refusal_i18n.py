@@ -113,3 +113,18 @@ def test_in_chinese_the_reason_is_shown_as_the_domain_wrote_it(workspace) -> Non
     out = workspace.commands.apply(Command(C.DISPATCH, case_id, OPERATOR, {"department_code": "x"}))
     assert i18n.current_language() == "zh_CN"
     assert i18n.refusal_text(out) == out.reason and out.reason.startswith("事件当前状态为“待受理”")
+
+
+def test_the_simulator_status_follows_the_language(qtbot, workspace, english) -> None:  # type: ignore[no-untyped-def]
+    from commandcenter.gui.app import make_main_window
+
+    status = {"running": True, "speed": 60.0, "rate": 8.0, "reports": 3, "actions": 12}
+    w = make_main_window(workspace, OPERATOR, sim_status=lambda: status)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.simLabel.text() != "", timeout=3000)
+    assert not CJK.search(w.simLabel.text()) and "60" in w.simLabel.text() and "12" in w.simLabel.text()
+    status["running"] = False
+    i18n.set_language(QCoreApplication.instance(), i18n.SOURCE_LANGUAGE)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: w.simLabel.text() == "模拟器已停止", timeout=3000)
+    w.close()

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         self,
         workspace: Workspace,
         actor: Actor,
-        sim_status: Callable[[], str] | None = None,
+        sim_status: Callable[[], Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -640,11 +641,21 @@ class MainWindow(QMainWindow):
         if self._sim_status is None:
             return
         try:
-            text = self._sim_status()
+            status: Any = self._sim_status()
         except Exception:  # a status callback must never break the window
-            text = ""
+            status = ""
+        text = self._sim_status_text(status) if isinstance(status, Mapping) else str(status)
         if self.simLabel.text() != text:
             self.simLabel.setText(text)
+
+    def _sim_status_text(self, s: Mapping[str, Any]) -> str:
+        """The simulator's status (sim/live.py LiveSimulator.status) in the current language."""
+        if not s.get("running"):
+            return self.tr("模拟器已停止")
+        return self.tr("模拟器运行中 ×{speed} · 每小时新报 {rate} 件 · 已新报 {reports} 件 · 已处置动作 {actions} 次").format(
+            speed=f"{s.get('speed', 0):g}", rate=f"{s.get('rate', 0):g}", reports=s.get("reports", 0),
+            actions=s.get("actions", 0),
+        )
 
     # --- events -------------------------------------------------------------------
 
