@@ -3369,6 +3369,10 @@
         <source>办理时限 {t}</source>
         <translation>Deadline {t}</translation>
     </message>
+    <message>
+        <source>地图上有位置的在办事件 {n} 件 · 网格按在办数着色</source>
+        <translation>{n} open cases with a location on the map · grids coloured by open cases</translation>
+    </message>
 </context>
 <context>
     <name>WallControl</name>

@@ -214,7 +214,7 @@ class WallWindow(QWidget):
         # page 1: map and lists
         p1 = QWidget(self.stack)
         g1 = QGridLayout(p1)
-        self.mapPanel = MapPlaceholder(QCoreApplication.translate("Wall", "事件分布"), p1)
+        self.mapPanel: Panel = _make_map_panel(QCoreApplication.translate("Wall", "事件分布"), self.ws, p1)
         self.majorList2 = CaseListPanel(QCoreApplication.translate("Wall", "重大紧急事件"), "major", p1)
         self.overdueList2 = CaseListPanel(QCoreApplication.translate("Wall", "超期事件"), "overdue", p1)
         g1.addWidget(self.mapPanel, 0, 0, 2, 1)
@@ -477,3 +477,14 @@ def _dept_name(ref: Reference, code: str) -> str:
     """The full name: short names repeat across townships (8 综合执法 platforms)."""
     d = ref.departments.get(code)
     return d.name if d is not None else code
+
+
+def _make_map_panel(title: str, workspace: Workspace, parent: QWidget) -> Panel:
+    """The map (gui/map) when it can be built here, else the placeholder (never no wall)."""
+    try:
+        from .map_panel import WallMapPanel
+
+        return WallMapPanel(title, workspace, parent)
+    except Exception:
+        log.exception("wall: the map panel could not be built; showing the placeholder")
+        return MapPlaceholder(title, parent)
