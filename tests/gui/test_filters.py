@@ -486,3 +486,49 @@ def test_revealing_a_case_the_filters_hide_clears_them(qtbot, window: MainWindow
     assert window.selected_case_id == hidden
     assert not bar.is_active() and window.model.filter.priorities == ()
     assert window.ui.filterSummaryLabel.text() == "" and bar.priority.button.text() == "紧急程度 ▾"
+
+
+class MovingClock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_time_presets_move_with_the_clock(qtbot, demo_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """A night shift leaves 近24小时 or 今天 on: the range follows the clock (hourly, and at
+    midnight), not the moment it was chosen; a custom range stays put."""
+    clock = MovingClock()
+    ws = Workspace.open(demo_db, clock=clock)
+    actor = ws.actor("operator")
+    assert actor is not None
+    w = make_main_window(ws, actor, theme="dark")
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        combo = w.ui.timeCombo
+        combo.setCurrentIndex(combo.findText("近24小时"))
+        wait_filter(qtbot, w, created_from=NOW - timedelta(hours=24))
+        clock.now = NOW + timedelta(minutes=20)
+        w.on_tick_timer_timeout()  # under the hour's step: no re-query
+        assert w.model.filter.created_from == NOW - timedelta(hours=24)
+        clock.now = NOW + timedelta(hours=2)
+        w.on_tick_timer_timeout()
+        wait_filter(qtbot, w, created_from=NOW - timedelta(hours=22))
+
+        combo.setCurrentIndex(combo.findText("今天"))
+        wait_filter(qtbot, w, created_from=datetime(2026, 11, 24, 0, 0, tzinfo=CST).astimezone(UTC))
+        clock.now = datetime(2026, 11, 25, 0, 5, tzinfo=CST).astimezone(UTC)  # past midnight
+        w.on_tick_timer_timeout()
+        wait_filter(qtbot, w, created_from=datetime(2026, 11, 25, 0, 0, tzinfo=CST).astimezone(UTC))
+
+        w.filterBar.time.set_custom(NOW - timedelta(days=2), NOW)
+        assert w.filterBar.time.apply_custom()
+        wait_filter(qtbot, w, created_from=NOW - timedelta(days=2), created_to=NOW)
+        clock.now += timedelta(days=1)
+        assert not w.filterBar.time.roll()
+        assert w.model.filter.created_to == NOW
+    finally:
+        w.close()
+        ws.close()

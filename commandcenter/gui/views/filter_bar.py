@@ -541,6 +541,20 @@ class TimeFilter(QObject):
             return now - timedelta(hours=hours), None
         return None, None
 
+    def roll(self, step: timedelta = timedelta(hours=1)) -> bool:
+        """Move a preset's range with the clock: 今天 at midnight, 近N天/小时 once it is ``step``
+        behind (not at every tick: each move re-queries the queue). Custom ranges stay put.
+        Returns True when the range moved (and ``sig_changed`` went out)."""
+        preset = self.preset
+        if preset in (TIME_CUSTOM, TIME_ALL):
+            return False
+        start, end = self.preset_range(preset)
+        old = self._range[0]
+        if start is None or old is None or (start == old) or (preset != TIME_TODAY and start - old < step):
+            return False
+        self._set_range((start, end), emit=True)
+        return True
+
     def set_custom(self, start: datetime, end: datetime) -> None:
         """Put a range (any time zone) into the editors, shown in Beijing time (not applied)."""
         for edit, value in ((self.fromEdit, start), (self.toEdit, end)):

@@ -450,6 +450,8 @@ class MainWindow(QMainWindow):
             self._live_refresh = False
 
     def on_tick_timer_timeout(self) -> None:
+        if self.filterBar.time.roll():  # 今天 / 近24小时 … moved on with the clock: re-queried
+            return
         self._tick_refresh = True
         try:
             self.refresh(reload_detail=True)
