@@ -30,23 +30,30 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "demo1234"
 
 
-def wait_for(pred: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+def wait_for(pred: Callable[[], Any], timeout: float = 15.0, what: str = "condition", tick: float = 0.05) -> Any:
     """A bounded condition poll (no bare sleeps)."""
     deadline = time.monotonic() + timeout
-    tick = threading.Event()
+    ev = threading.Event()
     while True:
         value = pred()
         if value:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        tick.wait(0.05)
+        ev.wait(tick)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child process that imports this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
 
 
 class ServerProcess:
@@ -63,8 +70,7 @@ class ServerProcess:
         self.log_path: Path | None = None
 
     def start(self) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+        env = child_env()
         self.log_path = self.tmp / f"server-{self.port}-{time.monotonic_ns()}.log"
         self.log = open(self.log_path, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(

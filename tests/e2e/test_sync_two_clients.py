@@ -7,15 +7,8 @@ SyncWorker. Waits are bounded condition polls, never bare sleeps.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,79 +23,15 @@ from commandcenter.domain.case import Actor, Command
 from commandcenter.domain.enums import CommandType as C
 from commandcenter.services.workspace import Workspace
 from commandcenter.store import schema as t
-from commandcenter.store.engine import make_engine
 from commandcenter.sync import OFFLINE, ONLINE, SyncClient, SyncWorker, bootstrap_store
+from tests import sync_helpers
+from tests.sync_helpers import PASSWORD, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "demo1234"
 COUNTY = "330122"
 CASE_FIELDS = ("id", "code", "version", "status", "department_code", "urge_count", "centre_code")
 
 
-def wait_for(pred: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        tick.wait(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ServerProcess:
-    def __init__(self, tmp: Path) -> None:
-        self.port = free_port()
-        self.db = tmp / "server.db"
-        self.tmp = tmp
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-        self.log = open(self.tmp / f"server-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "commandcenter.server", "--port", str(self.port), "--db", str(self.db),
-             "--log-level", "warning"],
-            cwd=self.tmp, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-        )
-        probe = SyncClient(self.url, timeout=1.0)
-
-        def up() -> bool:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {(self.tmp / self.log.name).read_text(errors='replace')}")
-            return probe.ping()
-
-        wait_for(up, 30, "the server to answer")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-        self.log.close()
-
-    def query(self, q: Any) -> list[Any]:
-        engine = make_engine(self.db)
-        try:
-            with engine.connect() as conn:
-                return list(conn.execute(q))
-        finally:
-            engine.dispose()
-
+class ServerProcess(sync_helpers.ServerProcess):
     def case(self, case_id: str) -> dict[str, Any] | None:
         rows = self.query(select(*[t.cases.c[f] for f in CASE_FIELDS]).where(t.cases.c.id == case_id))
         return dict(rows[0]._mapping) if rows else None
