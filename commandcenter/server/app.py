@@ -116,7 +116,9 @@ class PushOut(BaseModel):
 
 class Change(BaseModel):
     seq: int
-    case: dict[str, Any]
+    # the case row as of this change; left out when the same answer changes the case again
+    # later (the last change of each case in an answer carries its row)
+    case: dict[str, Any] | None = None
     history: list[dict[str, Any]]
 
 

@@ -117,13 +117,30 @@ def bulk_insert_cases(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> in
         params: Any = list(map(itemgetter(*compiled.positiontup), rows))
     else:
         params = list(rows)
+    return _insert_cases(conn, compiled.string, params)
+
+
+def bulk_insert_case_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """`bulk_insert_cases` of rows already made tuples in CASE_COLUMNS order."""
+    if not rows:
+        return 0
+    compiled = insert(t.cases).compile(dialect=conn.dialect)
+    if compiled.positiontup is None:
+        return _insert_cases(conn, compiled.string, [dict(zip(CASE_COLUMNS, r, strict=True)) for r in rows])
+    if tuple(compiled.positiontup) == CASE_COLUMNS:
+        return _insert_cases(conn, compiled.string, list(rows))
+    order = [CASE_COLUMNS.index(c) for c in compiled.positiontup]
+    return _insert_cases(conn, compiled.string, [tuple(r[i] for i in order) for r in rows])
+
+
+def _insert_cases(conn: Connection, sql: str, params: Any) -> int:
     if conn.dialect.name == "sqlite":
         # the search index is filled once for the batch, not row by row (store/search.py)
         with search.bulk_load(conn.connection.driver_connection):
-            conn.exec_driver_sql(compiled.string, params)
+            conn.exec_driver_sql(sql, params)
     else:
-        conn.exec_driver_sql(compiled.string, params)
-    return len(rows)
+        conn.exec_driver_sql(sql, params)
+    return len(params)
 
 
 def insert_case(conn: Connection, c: Case) -> None:
@@ -222,9 +239,13 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
 def load_reference(conn: Connection) -> Reference:
     units = [
         OrgUnit(r.code, r.name, OrgLevel(r.level), r.parent_code)
-        for r in conn.execute(select(t.org_units.c.code, t.org_units.c.name, t.org_units.c.level, t.org_units.c.parent_code))
+        for r in conn.execute(
+            select(t.org_units.c.code, t.org_units.c.name, t.org_units.c.level, t.org_units.c.parent_code)
+        )
     ]
-    cents = [Centre(r.code, r.name, OrgLevel(r.level), r.parent_code) for r in conn.execute(select(t.centres))]
+    cents = [
+        Centre(r.code, r.name, OrgLevel(r.level), r.parent_code) for r in conn.execute(select(t.centres))
+    ]
     depts = [
         Department(r.code, r.name, r.kind, r.centre_code, r.short_name) for r in conn.execute(select(t.departments))
     ]

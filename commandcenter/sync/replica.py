@@ -77,11 +77,6 @@ _compiled: dict[tuple[str, str], tuple[str, Any]] = {}
 _positional: dict[tuple[str, str], tuple[str, ...] | None] = {}
 
 
-def _full_case_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Every column of cases: the server leaves out the NULL ones."""
-    return {c: row.get(c) for c in _CASE_ORDER}
-
-
 def _compile(conn: Connection, name: str, stmt: Any) -> tuple[str, Any]:
     """(SQL, parameter order or None) of a statement compiled once per dialect."""
     key = (conn.dialect.name, name)
@@ -105,6 +100,48 @@ def _upsert_case(conn: Connection, row: Mapping[str, Any]) -> None:
     res = conn.execute(update(t.cases).where(t.cases.c.id == values["id"]).values(**values))
     if res.rowcount == 0:
         conn.execute(insert(t.cases), [values])
+
+
+_H_CASE = _HISTORY_ORDER.index("case_id")
+_H_COMMAND = _HISTORY_ORDER.index("command_id")
+
+
+class Pulled:
+    """Pulled changes made ready to write, without the store: the latest row of each case (a
+    tuple in column order; the columns the server left out are None) and the history rows
+    (tuples). Pure Python, so the sync worker prepares the next pages while one is written."""
+
+    __slots__ = ("changes", "history", "latest")
+
+    def __init__(self) -> None:
+        self.latest: dict[str, tuple[Any, ...]] = {}
+        self.history: list[tuple[Any, ...]] = []
+        self.changes = 0
+
+    @classmethod
+    def of(cls, changes: Sequence[Mapping[str, Any]]) -> Pulled:
+        out = cls()
+        out.add(changes)
+        return out
+
+    def add(self, changes: Sequence[Mapping[str, Any]]) -> Pulled:
+        """Add later changes (a later page): their case rows replace earlier ones."""
+        latest, history = self.latest, self.history
+        for ch in changes:
+            case = ch.get("case")  # left out when a later change of the page carries the row
+            if case is not None:
+                latest[case["id"]] = tuple(map(case.get, _CASE_ORDER))
+            hs = ch.get("history")
+            if hs:
+                history.extend(tuple(map(h.get, _HISTORY_ORDER)) for h in hs)
+        self.changes += len(changes)
+        return self
+
+    def extend(self, other: Pulled) -> Pulled:
+        self.latest.update(other.latest)
+        self.history.extend(other.history)
+        self.changes += other.changes
+        return self
 
 
 class Replica:
@@ -215,26 +252,23 @@ class Replica:
     # ------------------------------------------------------------ pulled changes
 
     def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: int) -> tuple[list[str], list[str]]:
-        """Apply one pulled batch in ONE transaction; returns (changed case ids, created case ids).
+        """Apply one pulled batch in ONE transaction; returns (changed case ids, created case ids)."""
+        return self.apply_pulled(Pulled.of(changes), cursor)
 
-        Bulk, because a workstation back from a long outage pulls 1000 changes a page:
+    def apply_pulled(self, pulled: Pulled, cursor: int) -> tuple[list[str], list[str]]:
+        """`apply_changes` of a batch already made ready (``Pulled.of``), in ONE transaction.
+
+        Bulk, because a workstation back from a long outage pulls thousands of changes:
         the latest row of each case once (executemany UPDATEs of the changed columns for
         the known cases, one bulk INSERT for the new ones; columns the server left out are
         NULL), the history rows in one executemany, the rebase only over what is pending."""
-        latest: dict[str, Mapping[str, Any]] = {}
-        history: list[Mapping[str, Any]] = []
-        for ch in changes:
-            case = ch["case"]
-            latest[case["id"]] = case
-            hs = ch.get("history")
-            if hs:
-                history.extend(hs)
+        latest, history = pulled.latest, pulled.history
         created: list[str] = []
         with write_tx(self.ws.engine) as conn:
+            mark = "%s" if conn.dialect.name == "postgresql" else "?"
             if latest:
                 ids = list(latest)
                 current: dict[str, tuple[Any, ...]] = {}
-                mark = "%s" if conn.dialect.name == "postgresql" else "?"
                 for i in range(0, len(ids), _CHUNK):
                     part = ids[i : i + _CHUNK]
                     rows = conn.exec_driver_sql(
@@ -244,24 +278,27 @@ class Replica:
                     current.update((r[0], tuple(r)) for r in rows)
                 created = [cid for cid in ids if cid not in current]
                 self._update_cases(conn, latest, current)
-                new_rows = [_full_case_row(latest[c]) for c in created]
+                new_rows = [latest[c] for c in created]
                 for i in range(0, len(new_rows), 5000):
-                    repo.bulk_insert_cases(conn, new_rows[i : i + 5000])
+                    repo.bulk_insert_case_tuples(conn, new_rows[i : i + 5000])
             if history:
-                command_ids = [h["command_id"] for h in history]
+                command_ids = [h[_H_COMMAND] for h in history]
                 ours: set[str] = set()
                 for i in range(0, len(command_ids), _CHUNK):
+                    part = command_ids[i : i + _CHUNK]
                     ours.update(
-                        conn.execute(
-                            select(t.outbox.c.command_id).where(t.outbox.c.command_id.in_(command_ids[i : i + _CHUNK]))
-                        ).scalars()
+                        r[0]
+                        for r in conn.exec_driver_sql(
+                            f"SELECT command_id FROM outbox WHERE command_id IN ({', '.join([mark] * len(part))})",
+                            tuple(part),
+                        )
                     )
                 if ours:
                     # our own commands, applied here first: their local history record gives way
                     # to the server's, and the feed proves the server applied them
                     conn.exec_driver_sql(
                         _HISTORY_DELETE[conn.dialect.name == "postgresql"],
-                        [(h["case_id"], h["command_id"]) for h in history if h["command_id"] in ours],
+                        [(h[_H_CASE], h[_H_COMMAND]) for h in history if h[_H_COMMAND] in ours],
                     )
                     mine = list(ours)
                     for i in range(0, len(mine), _CHUNK):
@@ -271,10 +308,10 @@ class Replica:
                             .values(state="applied")
                         )
                 sql, order = _compiled_history_insert(conn)
-                if _positions(conn, "history_insert") == _HISTORY_ORDER:  # plain tuples, no dicts
-                    conn.exec_driver_sql(sql, [tuple(map(h.get, _HISTORY_ORDER)) for h in history])
+                if _positions(conn, "history_insert") == _HISTORY_ORDER:  # the tuples as they are
+                    conn.exec_driver_sql(sql, history)
                 else:
-                    dicts = [{k: h.get(k) for k in _HISTORY_ORDER} for h in history]
+                    dicts = [dict(zip(_HISTORY_ORDER, h, strict=True)) for h in history]
                     conn.exec_driver_sql(sql, [order(r) for r in dicts] if order is not None else dicts)
             if latest:
                 self._rebase(conn, list(latest))
@@ -283,18 +320,15 @@ class Replica:
 
     @staticmethod
     def _update_cases(
-        conn: Connection, latest: Mapping[str, Mapping[str, Any]], current: Mapping[str, tuple[Any, ...]]
+        conn: Connection, latest: Mapping[str, tuple[Any, ...]], current: Mapping[str, tuple[Any, ...]]
     ) -> None:
         """Write the server's rows of the known cases: only the columns that differ (an UPDATE
         maintains just the indexes of the columns it sets; a full-row SET rewrites all twenty),
         one executemany per set of changed columns (a handful per page: accept, dispatch …)."""
         groups: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
-        for cid, row in latest.items():
+        for cid, new in latest.items():
             cur = current.get(cid)
-            if cur is None:
-                continue
-            new = tuple(map(row.get, _CASE_ORDER))
-            if new == cur:
+            if cur is None or new == cur:
                 continue
             changed = tuple(i for i in range(1, len(new)) if new[i] != cur[i])
             if changed:

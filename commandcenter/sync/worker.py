@@ -11,19 +11,23 @@ server is unreachable, and a status for the status bar.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..services.events import CasesChanged
 from ..services.workspace import Workspace
 from .client import AuthError, Slow, SyncClient, SyncError, Unavailable
-from .replica import Replica, wire_command
+from .replica import Pulled, Replica, wire_command
 
 log = logging.getLogger(__name__)
 
 ONLINE, DEGRADED, OFFLINE = "online", "degraded", "offline"
+PAGE = 5000  # changes asked for per feed request (the server's largest page)
+CATCH_UP_BATCH = 10_000  # at most this many changes applied in one transaction while catching up
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class SyncWorker(threading.Thread):
         backoff_cap: float = 30.0,
         push_interval: float = 2.0,
         clock: Callable[[], datetime] | None = None,
+        page: int = PAGE,
+        catch_up_batch: int = CATCH_UP_BATCH,
     ) -> None:
         super().__init__(name="cc-sync-pull", daemon=True)
         self.ws = ws
@@ -73,6 +79,7 @@ class SyncWorker(threading.Thread):
         self.poll_timeout = poll_timeout
         self.batch_size = batch_size
         self.push_interval = push_interval
+        self.page, self.catch_up_batch = page, catch_up_batch
         self.clock = clock or ws.now
         self._stop_evt = threading.Event()
         self._kick = threading.Event()
@@ -114,7 +121,7 @@ class SyncWorker(threading.Thread):
             last, err = self._last_sync, self._error
         return SyncStatus(state, self.replica.pending_count(), last, len(self.replica.problems()), err)
 
-    def problems(self) -> list[dict[str, object]]:
+    def problems(self) -> list[dict[str, Any]]:
         return self.replica.problems()
 
     # ------------------------------------------------------------ loops
@@ -206,12 +213,99 @@ class SyncWorker(threading.Thread):
         return answered
 
     def pull_once(self, timeout: float | None = None) -> int:
-        """Fetch and apply the next batch of the change feed (long-poll). Returns how many changes."""
+        """Fetch and apply the next batch of the change feed (long-poll). Returns how many changes.
+
+        Behind by more than a page (back from an outage), it catches up: the next pages are
+        fetched and made ready (``Pulled``) on a helper thread while the last ones are written,
+        and the pages in hand are written together (at most ``catch_up_batch`` changes, one
+        transaction)."""
         wait = self.poll_timeout if timeout is None else timeout
-        out = self.client.changes(self.replica.cursor(), timeout=wait)
-        changes = out["changes"]
-        if changes:
-            changed, created = self.replica.apply_changes(changes, int(out["cursor"]))
-            self.ws.events.cases_changed.emit(CasesChanged(tuple(changed), tuple(created), "sync"))
+        page = _Page.of(self.client.changes(self.replica.cursor(), timeout=wait, limit=self.page))
+        n = 0
+        if page.pulled.changes:
+            n = self._catch_up(page) if not page.end else self._apply(page)
         self._set("pull", ONLINE)
-        return len(changes)
+        return n
+
+    def _apply(self, page: _Page) -> int:
+        changed, created = self.replica.apply_pulled(page.pulled, page.cursor)
+        self.ws.events.cases_changed.emit(CasesChanged(tuple(changed), tuple(created), "sync"))
+        return page.pulled.changes
+
+    def _catch_up(self, first: _Page) -> int:
+        ready: queue.Queue[_Page | BaseException] = queue.Queue(maxsize=2)
+        halt = threading.Event()
+        fetcher = threading.Thread(
+            target=self._fetch_pages, args=(first.cursor, ready, halt), name="cc-sync-fetch", daemon=True
+        )
+        fetcher.start()
+        applied = 0
+        batch: _Page | None = first
+        try:
+            while batch is not None:
+                while not batch.end and batch.pulled.changes < self.catch_up_batch:  # add the pages in hand
+                    try:
+                        item = ready.get_nowait()
+                    except queue.Empty:
+                        break
+                    batch = batch.then(_unwrap(item))
+                applied += self._apply(batch)
+                self._set("pull", ONLINE)
+                if batch.end:
+                    return applied
+                batch = None
+                while batch is None and not self._stop_evt.is_set():  # wait for the next page
+                    try:
+                        batch = _unwrap(ready.get(timeout=0.2))
+                    except queue.Empty:
+                        continue
+                if batch is not None and not batch.pulled.changes:
+                    return applied
+            return applied
+        finally:
+            halt.set()  # a fetcher still at work drops its page and ends
+
+    def _fetch_pages(
+        self, after: int, ready: queue.Queue[_Page | BaseException], halt: threading.Event
+    ) -> None:
+        item: _Page | BaseException
+        while not halt.is_set():
+            try:
+                item = _Page.of(self.client.changes(after, timeout=0.0, limit=self.page))
+            except BaseException as exc:  # handed to the pull thread, which reports it
+                item = exc
+            while not halt.is_set():
+                try:
+                    ready.put(item, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if isinstance(item, BaseException) or item.end:
+                return
+            after = item.cursor
+
+
+class _Page:
+    """A feed answer (or several in a row), made ready to write."""
+
+    __slots__ = ("cursor", "end", "pulled")
+
+    def __init__(self, pulled: Pulled, cursor: int, end: bool) -> None:
+        self.pulled, self.cursor, self.end = pulled, cursor, end
+
+    @classmethod
+    def of(cls, answer: dict[str, Any]) -> _Page:
+        changes = answer["changes"]
+        return cls(Pulled.of(changes), int(answer["cursor"]), not changes or not answer.get("more"))
+
+    def then(self, later: _Page) -> _Page:
+        """This page and the next, as one batch."""
+        return _Page(
+            self.pulled.extend(later.pulled), later.cursor if later.pulled.changes else self.cursor, later.end
+        )
+
+
+def _unwrap(item: _Page | BaseException) -> _Page:
+    if isinstance(item, BaseException):
+        raise item
+    return item

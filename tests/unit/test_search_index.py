@@ -192,6 +192,37 @@ def test_the_index_follows_updates_and_deletes(tmp_path, clock) -> None:  # type
     ws.close()
 
 
+def test_a_bulk_load_puts_the_insert_trigger_back_even_when_rolled_back(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace(tmp_path / "b.db", clock, n_cases=3)
+    ids = _add_cases(ws)  # a bulk load, committed: the trigger is dropped inside it and put back
+    now = clock()
+
+    def trigger_sql() -> str | None:
+        with ws.read() as conn:
+            return conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (search.INSERT_TRIGGER,)
+            ).scalar()
+
+    before = trigger_sql()
+    assert before is not None and search.DEFERRED in before
+    with ws.read() as conn:
+        base = dict(conn.execute(select(t.cases).where(t.cases.c.id == ids[0])).mappings().one())
+    # a bulk load that fails half-way: rolled back, the trigger is still there and nothing was written
+    with pytest.raises(Exception, match="UNIQUE"), write_tx(ws.engine) as conn:
+        repo.bulk_insert_cases(conn, [{**base, "id": "bulk-1", "code": "x-1"}, {**base, "id": "bulk-2"}])
+    assert trigger_sql() == before
+    with ws.read() as conn:
+        assert _check_same(conn, ALL.with_(text="垃圾桶"), now) == [ids[0]]
+    # one row inserted the ordinary way after the bulk loads is indexed by the trigger
+    with write_tx(ws.engine) as conn:
+        conn.execute(t.cases.insert(), [{**base, "id": "single", "code": "33012220261124099999", "title": "井水外溢"}])
+    with ws.read() as conn:
+        assert _check_same(conn, ALL.with_(text="井水"), now) == ["single"]
+        n_index = conn.exec_driver_sql("SELECT count(*) FROM cases_fts").scalar()
+        assert n_index == conn.exec_driver_sql("SELECT count(*) FROM cases").scalar()
+    ws.close()
+
+
 def test_the_plan_follows_the_number_of_candidates(tmp_path, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     ws = make_workspace(tmp_path / "c.db", clock, n_cases=5)
     _add_cases(ws)

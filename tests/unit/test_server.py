@@ -234,17 +234,34 @@ def test_each_role_against_each_command_follows_the_permission_table(server, use
         assert refused_by_table == (not can(role, ctype)), (role, ctype, res)
 
 
+def test_change_feed_leaves_out_a_case_row_only_when_a_later_change_carries_it(server) -> None:  # type: ignore[no-untyped-def]
+    h = login(server, "op1")
+    seq, cid, other = Seq(), str(uuid.uuid4()), str(uuid.uuid4())
+    tricky = {**CREATE, "title": 'a,"history":[}"x', "description": '},"history":[{"case":{'}
+    push(server, h, cmd(seq, C.CREATE, cid, tricky), cmd(seq, C.CREATE, other, CREATE),
+         cmd(seq, C.ACCEPT, cid, {}, base=1))
+    feed = server.get("/api/changes", params={"after": 0}, headers=h).json()
+    first, second, third = feed["changes"]
+    assert "case" not in first and first["history"][0]["case_id"] == cid  # cid changes again below
+    assert second["case"]["id"] == other  # its only change: the row is there
+    assert third["case"]["title"] == tricky["title"] and third["case"]["description"] == tricky["description"]
+    assert third["case"]["version"] == 2
+
+
 def test_change_feed_orders_changes_and_long_polls(server) -> None:  # type: ignore[no-untyped-def]
     h = login(server, "op1")
     seq, cid = Seq(), str(uuid.uuid4())
     push(server, h, cmd(seq, C.CREATE, cid, CREATE), cmd(seq, C.ACCEPT, cid, {}, base=1))
     feed = server.get("/api/changes", params={"after": 0}, headers=h).json()
     assert [c["seq"] for c in feed["changes"]] == [1, 2] and feed["cursor"] == 2 and not feed["more"]
-    assert [c["case"]["version"] for c in feed["changes"]] == [1, 2]
+    assert [c["history"][0]["version"] for c in feed["changes"]] == [1, 2]
     assert feed["changes"][1]["history"][0]["action"] == "accept"
+    # the case row once, with its last change in the answer: the earlier one carries its history alone
+    assert "case" not in feed["changes"][0] and feed["changes"][1]["case"]["version"] == 2
     # paging
     page = server.get("/api/changes", params={"after": 0, "limit": 1}, headers=h).json()
     assert page["cursor"] == 1 and page["more"]
+    assert page["changes"][0]["case"]["version"] == 1 and page["changes"][0]["case"]["status"] == "reported"
     # nothing new: an empty answer after the timeout
     empty = server.get("/api/changes", params={"after": 2, "timeout": 0.2}, headers=h).json()
     assert empty["changes"] == [] and empty["cursor"] == 2
