@@ -56,15 +56,39 @@ def child_env() -> dict[str, str]:
     return env
 
 
+class TlsFiles:
+    """A private CA and a certificate it signed for 127.0.0.1 and localhost (openssl, in ``folder``)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.ca, self.ca_key = folder / "ca.pem", folder / "ca.key"
+        self.cert, self.key = folder / "server.pem", folder / "server.key"
+        csr, ext = folder / "server.csr", folder / "server.ext"
+        ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+
+        def run(*args: str) -> None:
+            subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=CommandCenter test CA",
+            "-keyout", str(self.ca_key), "-out", str(self.ca))
+        run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", str(self.key),
+            "-out", str(csr))
+        run("x509", "-req", "-in", str(csr), "-CA", str(self.ca), "-CAkey", str(self.ca_key), "-CAcreateserial",
+            "-days", "2", "-extfile", str(ext), "-out", str(self.cert))
+
+
 class ServerProcess:
     """One `python -m commandcenter.server` on 127.0.0.1; ``db`` and ``port`` may be shared
     or chosen (a second process on the same store, a known-closed port)."""
 
-    def __init__(self, tmp: Path, db: Path | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, tmp: Path, db: Path | None = None, port: int | None = None, tls: TlsFiles | None = None
+    ) -> None:
         self.port = port or free_port()
         self.db = db or tmp / "server.db"
         self.tmp = tmp
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.log: IO[bytes] | None = None
         self.log_path: Path | None = None
@@ -75,10 +99,11 @@ class ServerProcess:
         self.log = open(self.log_path, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "commandcenter.server", "--port", str(self.port), "--db", str(self.db),
-             "--log-level", "warning"],
+             "--log-level", "warning",
+             *(["--tls-cert", str(self.tls.cert), "--tls-key", str(self.tls.key)] if self.tls else [])],
             cwd=self.tmp, stdout=self.log, stderr=subprocess.STDOUT, env=env,
         )
-        probe = SyncClient(self.url, timeout=1.0)
+        probe = SyncClient(self.url, timeout=1.0, verify=str(self.tls.ca) if self.tls else True)
 
         def up() -> bool:
             assert self.proc is not None and self.log_path is not None

@@ -1,4 +1,4 @@
-"""`commandcenter-server [--host H] [--port P] [--db URL] [--seed-demo-days N]`."""
+"""`commandcenter-server [--host H] [--port P] [--db URL] [--seed-demo-days N] [--tls-cert PEM --tls-key PEM]`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="when the store is empty: also generate N days of demo history (default 0: reference data and users only)",
     )
+    p.add_argument("--tls-cert", default=None, metavar="PEM", help="serve HTTPS with this certificate (chain) file")
+    p.add_argument("--tls-key", default=None, metavar="PEM", help="the private key of --tls-cert")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
@@ -65,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     target = args.db or str(Path.cwd() / DEFAULT_DB)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("HTTPS needs both --tls-cert and --tls-key", file=sys.stderr)
+        return 2
+    for what, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if path and not Path(path).is_file():
+            print(f"{what}: no such file: {path}", file=sys.stderr)
+            return 2
     try:
         import uvicorn
 
@@ -77,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if prepare_store(engine, args.seed_demo_days):
         log.info("seeded the demo county into %s", engine.url.render_as_string(hide_password=True))
     app = create_app(target, core=ServerCore(engine))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=2)
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=2, **tls)
     engine.dispose()
     return 0

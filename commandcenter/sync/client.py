@@ -75,6 +75,9 @@ class SyncClient:
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         url, wait = self.base_url + path, timeout or self.timeout
+        # verify given with each request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the
+        # environment override a Session's own verify (a CA bundle path, or False for --insecure)
+        kw["verify"] = self.verify
         try:
             try:
                 r = self._session().request(method, url, headers=headers, timeout=wait, **kw)

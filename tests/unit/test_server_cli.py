@@ -69,3 +69,16 @@ def test_prepare_store_migrates_and_seeds_once(tmp_path) -> None:  # type: ignor
         cases = conn.execute(select(func.count()).select_from(t.cases)).scalar_one()
     engine.dispose()
     assert users > 10 and cases == 0
+
+
+def test_https_options_are_checked_before_anything_starts(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("uvicorn")
+    from commandcenter.server.cli import main
+
+    db = tmp_path / "s.db"
+    assert main(["--db", str(db), "--tls-cert", str(tmp_path / "cert.pem")]) == 2
+    assert "both --tls-cert and --tls-key" in capsys.readouterr().err
+    (tmp_path / "key.pem").write_text("x")
+    assert main(["--db", str(db), "--tls-cert", str(tmp_path / "cert.pem"), "--tls-key", str(tmp_path / "key.pem")]) == 2
+    assert f"--tls-cert: no such file: {tmp_path / 'cert.pem'}" in capsys.readouterr().err
+    assert not db.exists()  # nothing created
