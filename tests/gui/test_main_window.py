@@ -33,8 +33,10 @@ from commandcenter.gui.models.queue_model import (
     NEW_ROLE,
     SLA_ROLE,
 )
-from commandcenter.gui.views.main_window import MainWindow
+from commandcenter.gui.views.main_window import LIVE_CHANGES_MAX, MainWindow
 from commandcenter.services.events import CasesChanged
+from commandcenter.store import schema as t
+from commandcenter.store.engine import write_tx
 from tests.conftest import GRID1, GRIDDER, OPERATOR, SUPERVISOR, make_workspace
 
 HEADERS = ["编号", "标题", "状态", "紧急程度", "来源", "分类", "所属中心/部门", "地址", "上报时间", "时限"]
@@ -304,6 +306,22 @@ def test_bursts_are_coalesced(qtbot, window: MainWindow, workspace) -> None:  # 
     qtbot.waitUntil(lambda: len(refreshes.calls) >= 1)
     qtbot.wait(300)  # let any straggling timer fire
     assert 1 <= len(refreshes.calls) <= 3
+
+
+def test_a_catch_up_burst_requeries_the_window_once(qtbot, window: MainWindow, workspace) -> None:  # type: ignore[no-untyped-def]
+    model = window.model
+    ids = tuple(model.case_ids())
+    target = ids[0]
+    with write_tx(workspace.engine) as conn:  # as the sync replica writes a pulled batch
+        conn.execute(t.cases.update().where(t.cases.c.id == target).values(title="追上的标题", version=t.cases.c.version + 1))
+    refreshes = _Never()
+    model.sig_refreshed.connect(refreshes)
+    others = tuple(f"elsewhere-{i}" for i in range(LIVE_CHANGES_MAX))  # cases not in this queue
+    workspace.events.cases_changed.emit(CasesChanged((*others, target), (), "sync"))
+    qtbot.waitUntil(lambda: len(refreshes.calls) >= 1)
+    assert model.last_change == "refresh"
+    row = model.row_of(target)
+    assert row >= 0 and "追上的标题" in str(model.data(model.index(row, COL_TITLE)))
 
 
 def test_scroll_position_is_kept_when_cases_arrive_above(qtbot, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,12 @@ _COLUMN_WIDTHS = {
 _STRETCHED_COLUMNS = (COL_TITLE, COL_ADDRESS)
 
 
+
+# More cases changed in one coalesced burst than this (a workstation catching up after an
+# outage writes 10,000 a transaction): the loaded window is re-queried once instead of
+# re-reading every changed case (the cost of that follows the changes).
+LIVE_CHANGES_MAX = 2000
+
 class _EventBridge(QObject):
     """Forwards a plain-Python event (emitted on any thread) as a Qt signal.
 
@@ -394,7 +400,8 @@ class MainWindow(QMainWindow):
         """Re-query the queue and the counts now (F5, the timers, coalesced changes)."""
         self._refresh_timer.stop()
         anchor = self._scroll_anchor()
-        if self._live_refresh:  # re-read just the changed cases (cost follows the changes, not the rows)
+        if self._live_refresh and len(self._changed_ids) <= LIVE_CHANGES_MAX:
+            # re-read just the changed cases (cost follows the changes, not the rows)
             self.model.apply_changes(self._changed_ids)
         else:
             self.model.refresh()
