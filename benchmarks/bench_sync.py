@@ -10,10 +10,11 @@ catchup  A server store (SQLite, demo county) gets --changes changes while a wor
          the server's tables (setup, not timed). Then the server process starts and the
          workstation's real SyncWorker pulls the feed until its cursor reaches the server's
          last seq: changes/s = changes / that time (target >= 20,000/s). Beside it, in the
-         same run: the raw rate of writing the same rows (per page of the feed: the case rows
-         as an INSERT … ON CONFLICT DO UPDATE, the history rows as an INSERT) into a copy of
-         the workstation's store with plain sqlite3 executemany, in the same transactions as
-         the worker's (it writes up to 10,000 changes in one while catching up).
+         same run: the raw rate of writing the same rows into a copy of the workstation's
+         store with plain sqlite3 executemany, in the same transactions as the worker's (it
+         writes up to 10,000 changes in one while catching up): per transaction the latest
+         row of each case (an INSERT for a new case, with the search index filled at the end
+         as the store does; an UPDATE of every column for a known one) and every history row.
 latency  Two workstations A and B (each a SQLite replica + SyncWorker) on one server process:
          A applies a command locally (create, comment, urge in turn) every 100 ms; the time
          until B's store has it (B's worker emits its cases_changed after the commit) is
