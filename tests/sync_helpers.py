@@ -111,7 +111,11 @@ class ServerProcess:
                 raise AssertionError(f"server exited: {self.log_path.read_text(errors='replace')}")
             return probe.ping()
 
-        wait_for(up, 60, "the server to answer")
+        try:
+            wait_for(up, 60, "the server to answer")
+        except BaseException:
+            self.stop()  # not left running after the test that failed to start it
+            raise
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -50,7 +50,11 @@ class Server:
                 raise AssertionError(f"{self.name} exited: {self.log_path.read_text(errors='replace')[-3000:]}")
             return probe.ping()
 
-        wait_for(up, timeout, f"{self.name} to answer", tick=0.1)
+        try:
+            wait_for(up, timeout, f"{self.name} to answer", tick=0.1)
+        except BaseException:
+            self.stop()  # not left running after the test that failed to start it
+            raise
         return self
 
     def stop(self) -> None:
