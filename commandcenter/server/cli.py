@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         print(f"the server needs the 'server' extra (pip install -e '.[server]'): {exc}", file=sys.stderr)
         return 2
-    engine = make_engine(target)
+    engine = make_engine(target, pool_size=20, max_overflow=20)
     if prepare_store(engine, args.seed_demo_days):
         log.info("seeded the demo county into %s", engine.url.render_as_string(hide_password=True))
     app = create_app(target, core=ServerCore(engine))

@@ -283,6 +283,7 @@ class ServerCore:
             ).scalar()
             code, reason = "", ""
             decision = None
+            seq = 0
             if item.actor_username is not None and item.actor_username != actor.username:
                 code, reason = Reason.NOT_PERMITTED, f"该操作由 {item.actor_username} 录入，与当前登录用户 {actor.username} 不一致"
             elif last_seq is not None and item.client_seq <= last_seq:
@@ -336,17 +337,17 @@ class ServerCore:
                 assert decision is not None and decision.case is not None and decision.history is not None
                 row = {k: v for k, v in repo.case_to_row(decision.case).items() if v is not None}
                 hist = repo.history_row(decision.history)
-                conn.execute(
-                    insert(t.change_log),
-                    [
-                        {
-                            "case_id": item.case_id,
-                            "version": decision.case.version,
-                            "payload": _dump({"case": row, "history": [hist]}),
-                            "at": to_epoch(now),
-                        }
-                    ],
+                logged = conn.execute(
+                    insert(t.change_log).values(
+                        case_id=item.case_id,
+                        version=decision.case.version,
+                        payload=_dump({"case": row, "history": [hist]}),
+                        at=to_epoch(now),
+                    )
                 )
+                key = logged.inserted_primary_key
+                assert key is not None
+                seq = int(key[0])
                 out["version"], out["code"] = decision.case.version, decision.case.code
                 if self.is_pg:
                     conn.execute(text(f"NOTIFY {PG_CHANNEL}"))
@@ -381,15 +382,14 @@ class ServerCore:
                 _dump({"type": item.type, "case_id": item.case_id, "reason_code": out["reason_code"]}),
             )
         if applied:
-            self._notify()
+            self._notify(seq)  # committed: the listeners may read it now
         return out
 
     def _case_row(self, conn: Connection, case_id: str) -> dict[str, Any] | None:
         r = conn.execute(select(t.cases).where(t.cases.c.id == case_id)).mappings().first()
         return None if r is None else {k: _jsonable(v) for k, v in r.items()}
 
-    def _notify(self) -> None:
-        seq = self.last_seq()
+    def _notify(self, seq: int) -> None:
         for cb in list(self.listeners):
             try:
                 cb(seq)
