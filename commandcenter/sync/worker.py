@@ -243,13 +243,19 @@ class SyncWorker(threading.Thread):
         batch: _Page | None = first
         try:
             while batch is not None:
+                failed: BaseException | None = None
                 while not batch.end and batch.pulled.changes < self.catch_up_batch:  # add the pages in hand
                     try:
                         item = ready.get_nowait()
                     except queue.Empty:
                         break
-                    batch = batch.then(_unwrap(item))
+                    if isinstance(item, BaseException):
+                        failed = item  # reported once what was fetched before it is written
+                        break
+                    batch = batch.then(item)
                 applied += self._apply(batch)
+                if failed is not None:
+                    raise failed
                 self._set("pull", ONLINE)
                 if batch.end:
                     return applied

@@ -9,13 +9,18 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from commandcenter.domain.case import Command, new_id
 from commandcenter.domain.enums import CommandType as C
+from commandcenter.server.cli import prepare_store
+from commandcenter.server.core import PushItem, ServerCore
+from commandcenter.services.workspace import Workspace
 from commandcenter.store import repo
 from commandcenter.store import schema as t
-from commandcenter.sync import OFFLINE, Replica, SyncClient, SyncWorker
+from commandcenter.store.engine import make_engine
+from commandcenter.sync import OFFLINE, Replica, SyncClient, SyncWorker, Unavailable, bootstrap_store
 from tests.conftest import GRID1, GRIDDER, OPERATOR, OPERATOR2, make_workspace
 
 CREATE = {"title": "占道经营", "grid_code": GRID1, "category_code": "0101"}
@@ -155,3 +160,55 @@ def test_worker_is_offline_and_backs_off_when_the_server_is_unreachable(tmp_path
     # local work goes on regardless
     assert ws.commands.apply(Command(C.CREATE, new_id(), GRIDDER, CREATE)).ok
     ws.close()
+
+
+class _FeedThatDropsOnce:
+    """The server's change feed (a real ServerCore on its SQLite store, in-process) whose
+    connection drops once, on the ``fail_at``-th request: the network failing half-way
+    through a catch-up."""
+
+    def __init__(self, core: Any, fail_at: int) -> None:
+        self.core, self.fail_at, self.calls = core, fail_at, 0
+        self.lock = threading.Lock()
+
+    def changes(self, after: int, timeout: float = 0.0, limit: int = 1000) -> dict[str, Any]:
+        with self.lock:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise Unavailable("GET /api/changes: connection reset")
+        return dict(self.core.changes(after, limit))
+
+
+def test_a_catch_up_cut_half_way_resumes_without_losing_or_repeating_a_change(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(tmp_path / "server.db")
+    prepare_store(engine)
+    core = ServerCore(engine)
+    bootstrap_store(tmp_path / "ws.db", core.bootstrap(), "")  # the workstation, before the changes
+    token, _, _ = core.login("operator", "demo1234", "other-station")
+    session = core.session(token)
+    assert session is not None
+    ids = [new_id() for _ in range(12)]
+    seq = iter(range(1, 100))
+    items = [PushItem(new_id(), next(seq), "create", cid, None, {"title": f"积水点{i}", "category_code": "0101", "address": "迎春南路1号"})
+             for i, cid in enumerate(ids)]
+    items += [PushItem(new_id(), next(seq), "accept", cid, 1) for cid in ids]
+    results = core.push(session, items)
+    assert {r["result"] for r in results} == {"applied"}, [r["reason"] for r in results if r["reason"]][:3]  # 24 changes
+    ws = Workspace.open(tmp_path / "ws.db")
+    feed = _FeedThatDropsOnce(core, fail_at=3)
+    worker = SyncWorker(ws, feed, page=5, catch_up_batch=10)  # type: ignore[arg-type]
+    with pytest.raises(Unavailable):
+        worker.pull_once(0)
+    cut = worker.replica.cursor()
+    assert 5 <= cut < 24  # what was fetched before the cut is written, the rest is not
+    while worker.pull_once(0):
+        pass
+    assert worker.replica.cursor() == 24
+    with ws.read() as conn:
+        hist = conn.execute(select(t.case_history.c.case_id, t.case_history.c.version)).all()
+    assert sorted(hist) == sorted((cid, v) for cid in ids for v in (1, 2))  # each change exactly once
+    for cid in ids:
+        case = ws.case(cid)
+        assert case is not None and case.version == 2 and case.status.value == "registered"
+    ws.close()
+    engine.dispose()
