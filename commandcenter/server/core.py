@@ -112,7 +112,7 @@ class ServerCore:
         self.max_failures = max_failures
         self.lockout_s = lockout_s
         self.calendar: WorkCalendar = load_calendar()
-        self.listeners: list[Callable[[int], object]] = []  # called with the new last seq after commit
+        self.listeners: list[Callable[[int], object]] = []  # called with the seq of each change, after its commit
         self._lock = threading.Lock()
         self._sessions: dict[str, tuple[Session, int, float]] = {}  # token hash -> (session, expires, cached at)
         self.reload_reference()
