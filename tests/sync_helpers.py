@@ -56,6 +56,36 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def terminate(proc: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM a child process, kill it if it has not ended 10 s later."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def wait_until_answering(
+    proc: subprocess.Popen[bytes], probe: SyncClient, log_path: Path, what: str, timeout: float = 60.0,
+    tick: float = 0.05,
+) -> None:
+    """Wait until a started server answers ``probe``; if it exits or never answers, it is
+    terminated (not left running after the test that failed to start it) and the wait fails."""
+
+    def up() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited: {log_path.read_text(errors='replace')[-3000:]}")
+        return probe.ping()
+
+    try:
+        wait_for(up, timeout, f"{what} to answer", tick=tick)
+    except BaseException:
+        terminate(proc)
+        raise
+
+
 class TlsFiles:
     """A private CA and a certificate it signed for 127.0.0.1 and localhost (openssl, in ``folder``)."""
 
@@ -104,27 +134,10 @@ class ServerProcess:
             cwd=self.tmp, stdout=self.log, stderr=subprocess.STDOUT, env=env,
         )
         probe = SyncClient(self.url, timeout=1.0, verify=str(self.tls.ca) if self.tls else True)
-
-        def up() -> bool:
-            assert self.proc is not None and self.log_path is not None
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.log_path.read_text(errors='replace')}")
-            return probe.ping()
-
-        try:
-            wait_for(up, 60, "the server to answer")
-        except BaseException:
-            self.stop()  # not left running after the test that failed to start it
-            raise
+        wait_until_answering(self.proc, probe, self.log_path, "the server")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
         self.proc = None
         if self.log is not None:
             self.log.close()

@@ -4,7 +4,6 @@ PostgreSQL database per test module (dropped afterwards)."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import uuid
@@ -15,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.sync_helpers import ROOT, child_env, free_port, wait_for  # noqa: F401  (re-exported)
+from tests.sync_helpers import (  # noqa: F401  (ROOT, wait_for re-exported)
+    ROOT,
+    child_env,
+    free_port,
+    terminate,
+    wait_for,
+    wait_until_answering,
+)
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/test"
@@ -42,29 +48,11 @@ class Server:
              "--log-level", "warning"],
             cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT, env=child_env(),
         )
-        probe = SyncClient(self.url, timeout=1.0)
-
-        def up() -> bool:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited: {self.log_path.read_text(errors='replace')[-3000:]}")
-            return probe.ping()
-
-        try:
-            wait_for(up, timeout, f"{self.name} to answer", tick=0.1)
-        except BaseException:
-            self.stop()  # not left running after the test that failed to start it
-            raise
+        wait_until_answering(self.proc, SyncClient(self.url, timeout=1.0), self.log_path, self.name, timeout, 0.1)
         return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
         self.proc = None
         if getattr(self, "_log", None) is not None:
             self._log.close()
