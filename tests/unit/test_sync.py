@@ -21,6 +21,7 @@ from commandcenter.store import repo
 from commandcenter.store import schema as t
 from commandcenter.store.engine import make_engine
 from commandcenter.sync import OFFLINE, Replica, SyncClient, SyncWorker, Unavailable, bootstrap_store
+from commandcenter.sync.client import Slow
 from tests.conftest import GRID1, GRIDDER, OPERATOR, OPERATOR2, make_workspace
 
 CREATE = {"title": "占道经营", "grid_code": GRID1, "category_code": "0101"}
@@ -212,3 +213,82 @@ def test_a_catch_up_cut_half_way_resumes_without_losing_or_repeating_a_change(tm
         assert case is not None and case.version == 2 and case.status.value == "registered"
     ws.close()
     engine.dispose()
+
+
+class _OneAnswerServer:
+    """A loopback HTTP server that answers each request with the same raw bytes, then holds
+    the connection open (``hold``) or closes it: what a server or a network dying in the
+    middle of an answer leaves the client with."""
+
+    def __init__(self, answer: bytes, hold: bool) -> None:
+        self.answer, self.hold = answer, hold
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.requests = self.connections = 0
+        self.done = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conns = []
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conns.append(conn)
+            self.connections += 1
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                if b"\r\n\r\n" in data:
+                    self.requests += 1
+                    conn.sendall(self.answer)
+                    if not self.hold:
+                        conn.close()
+                        break
+        for c in conns:
+            c.close()
+
+    def close(self) -> None:
+        self.done.set()
+        self.sock.close()
+
+
+def _answer(body: bytes, length: int | None = None) -> bytes:
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length or len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def test_an_answer_cut_off_half_way_is_reported_as_unavailable() -> None:
+    srv = _OneAnswerServer(_answer(b'{"changes": [', length=5000), hold=False)
+    try:
+        with pytest.raises(Unavailable, match="cut off"):
+            SyncClient(srv.url, token="t", timeout=2.0).changes(0)
+    finally:
+        srv.close()
+
+
+def test_an_answer_that_stalls_half_way_is_reported_as_slow_within_the_timeout() -> None:
+    srv = _OneAnswerServer(_answer(b'{"changes": [', length=5000), hold=True)
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(Slow, match="no answer within"):
+            SyncClient(srv.url, token="t", timeout=0.3).changes(0)
+    finally:
+        srv.close()
+    assert time.monotonic() - t0 < 5
+
+
+def test_answers_are_read_whole_and_the_connection_is_kept_alive() -> None:
+    body = b'{"changes": [], "cursor": 7, "last_seq": 7, "more": false, "pad": "' + b"x" * 200_000 + b'"}'
+    srv = _OneAnswerServer(_answer(body), hold=True)
+    try:
+        client = SyncClient(srv.url, token="t", timeout=2.0)
+        answers = [client.changes(0) for _ in range(3)]
+        assert [a["cursor"] for a in answers] == [7, 7, 7] and len(answers[0]["pad"]) == 200_000
+        assert srv.requests == 3 and srv.connections == 1  # kept alive: one connection carried all three
+    finally:
+        srv.close()
