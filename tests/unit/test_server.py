@@ -298,3 +298,39 @@ def test_wall_messages_need_the_drive_wall_capability(server) -> None:  # type: 
     r = server.post("/api/wall", json={"payload": {"page": "map", "case_id": "x"}}, headers=sup)
     assert r.status_code == 200
     assert server.get("/api/wall", headers=sup).json()[0]["payload"]["page"] == "map"
+
+
+def test_polls_and_pushes_take_the_fast_path_and_anything_else_gets_the_routes_answer(server) -> None:  # type: ignore[no-untyped-def]
+    """FastPaths answers plainly valid polls and pushes with a live token; whatever it passes
+    on gets FastAPI's own answer (a 401, a 422 that names the field): same API either way."""
+    fast = server.app.state.fast_answers
+    h, seq, case_id = login(server, "op1"), Seq(), str(uuid.uuid4())
+    first = cmd(seq, C.CREATE, case_id, CREATE)
+    [res] = push(server, h, first)
+    assert res["result"] == "applied" and res["code"] and res["version"] == 1
+    assert set(res) == {"command_id", "result", "original", "case_id", "version", "code", "reason_code", "reason", "case"}
+    [again] = push(server, h, first)
+    assert again["result"] == "duplicate" and again["original"] == "applied"
+    assert fast["/api/commands"] == 2
+
+    r = server.get("/api/changes", params={"after": 0, "timeout": 0, "limit": 10}, headers=h)
+    assert r.status_code == 200 and [c["case"]["id"] for c in r.json()["changes"]] == [case_id]
+    assert fast["/api/changes"] == 1
+    # not plainly valid: FastAPI answers, as its route says
+    extra = server.get("/api/changes", params={"after": 0, "since": "x"}, headers=h)
+    assert extra.status_code == 200 and extra.json() == r.json() | {"more": False}
+    for bad in ({"after": -1}, {"limit": 0}, {"limit": 5001}, {"timeout": 61}, {"after": "1e3"}):
+        assert server.get("/api/changes", params=bad, headers=h).status_code == 422, bad
+    assert server.get("/api/changes", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert fast["/api/changes"] == 1
+
+    # a push FastAPI must read again (the fast path read its body first): 422 naming the field
+    r = server.post("/api/commands", json={"commands": [{"type": "comment", "case_id": case_id}]}, headers=h)
+    assert r.status_code == 422 and "command_id" in r.text
+    other = cmd(seq, C.COMMENT, case_id, {"text": "备注"})
+    r = server.post("/api/commands", json={"commands": [other]}, headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    r = server.post("/api/commands", content=b'{"commands": []', headers={**h, "Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert fast["/api/commands"] == 2
+    assert count(server.db_path, t.processed_commands) == 1  # none of those wrote anything
