@@ -25,6 +25,7 @@ from ..store import repo
 from ..store import schema as t
 from ..store.engine import make_engine, read_tx, write_tx
 from ..store.migrate import upgrade
+from .pulled import Orders, Pulled
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ _CASE_ORDER = tuple(c.name for c in t.cases.columns)
 assert _CASE_ORDER[0] == "id"
 _SELECT_COLUMNS = ", ".join(f'"{c}"' for c in _CASE_ORDER)
 _HISTORY_ORDER = tuple(c.name for c in t.case_history.columns if c.name != "id")
+ORDERS: Orders = (_CASE_ORDER, _HISTORY_ORDER)  # how Pulled makes the rows (sync.pulled)
 _HISTORY_DELETE = (
     "DELETE FROM case_history WHERE case_id = ? AND command_id = ?",
     "DELETE FROM case_history WHERE case_id = %s AND command_id = %s",
@@ -104,44 +106,6 @@ def _upsert_case(conn: Connection, row: Mapping[str, Any]) -> None:
 
 _H_CASE = _HISTORY_ORDER.index("case_id")
 _H_COMMAND = _HISTORY_ORDER.index("command_id")
-
-
-class Pulled:
-    """Pulled changes made ready to write, without the store: the latest row of each case (a
-    tuple in column order; the columns the server left out are None) and the history rows
-    (tuples). Pure Python, so the sync worker prepares the next pages while one is written."""
-
-    __slots__ = ("changes", "history", "latest")
-
-    def __init__(self) -> None:
-        self.latest: dict[str, tuple[Any, ...]] = {}
-        self.history: list[tuple[Any, ...]] = []
-        self.changes = 0
-
-    @classmethod
-    def of(cls, changes: Sequence[Mapping[str, Any]]) -> Pulled:
-        out = cls()
-        out.add(changes)
-        return out
-
-    def add(self, changes: Sequence[Mapping[str, Any]]) -> Pulled:
-        """Add later changes (a later page): their case rows replace earlier ones."""
-        latest, history = self.latest, self.history
-        for ch in changes:
-            case = ch.get("case")  # left out when a later change of the page carries the row
-            if case is not None:
-                latest[case["id"]] = tuple(map(case.get, _CASE_ORDER))
-            hs = ch.get("history")
-            if hs:
-                history.extend(tuple(map(h.get, _HISTORY_ORDER)) for h in hs)
-        self.changes += len(changes)
-        return self
-
-    def extend(self, other: Pulled) -> Pulled:
-        self.latest.update(other.latest)
-        self.history.extend(other.history)
-        self.changes += other.changes
-        return self
 
 
 class Replica:
@@ -253,7 +217,7 @@ class Replica:
 
     def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: int) -> tuple[list[str], list[str]]:
         """Apply one pulled batch in ONE transaction; returns (changed case ids, created case ids)."""
-        return self.apply_pulled(Pulled.of(changes), cursor)
+        return self.apply_pulled(Pulled.of(changes, ORDERS), cursor)
 
     def apply_pulled(self, pulled: Pulled, cursor: int) -> tuple[list[str], list[str]]:
         """`apply_changes` of a batch already made ready (``Pulled.of``), in ONE transaction.

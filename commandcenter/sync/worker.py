@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,13 +22,16 @@ from typing import Any
 from ..services.events import CasesChanged
 from ..services.workspace import Workspace
 from .client import AuthError, Slow, SyncClient, SyncError, Unavailable
-from .replica import Pulled, Replica, wire_command
+from .fetch import FetchProcess, FetchProcessFailed
+from .pulled import Pulled
+from .replica import ORDERS, Replica, wire_command
 
 log = logging.getLogger(__name__)
 
 ONLINE, DEGRADED, OFFLINE = "online", "degraded", "offline"
 PAGE = 5000  # changes asked for per feed request (the server's largest page)
 CATCH_UP_BATCH = 10_000  # at most this many changes applied in one transaction while catching up
+FETCH_PROCESS_PAGES = 3  # behind by this many pages or more: the pages come from a fetch process
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class SyncWorker(threading.Thread):
         clock: Callable[[], datetime] | None = None,
         page: int = PAGE,
         catch_up_batch: int = CATCH_UP_BATCH,
+        fetch_in_process: bool = True,
     ) -> None:
         super().__init__(name="cc-sync-pull", daemon=True)
         self.ws = ws
@@ -80,6 +85,9 @@ class SyncWorker(threading.Thread):
         self.batch_size = batch_size
         self.push_interval = push_interval
         self.page, self.catch_up_batch = page, catch_up_batch
+        # a long catch-up downloads and parses in a process of its own (sync.fetch); False
+        # (or a client that is not a SyncClient) keeps it on a thread of this process
+        self.fetch_in_process = fetch_in_process
         self.clock = clock or ws.now
         self._stop_evt = threading.Event()
         self._kick = threading.Event()
@@ -220,10 +228,12 @@ class SyncWorker(threading.Thread):
         and the pages in hand are written together (at most ``catch_up_batch`` changes, one
         transaction)."""
         wait = self.poll_timeout if timeout is None else timeout
-        page = _Page.of(self.client.changes(self.replica.cursor(), timeout=wait, limit=self.page))
+        answer = self.client.changes(self.replica.cursor(), timeout=wait, limit=self.page)
+        page = _Page.of(answer)
         n = 0
         if page.pulled.changes:
-            n = self._catch_up(page) if not page.end else self._apply(page)
+            behind = int(answer.get("last_seq") or 0) - page.cursor
+            n = self._catch_up(page, behind) if not page.end else self._apply(page)
         self._set("pull", ONLINE)
         return n
 
@@ -232,13 +242,21 @@ class SyncWorker(threading.Thread):
         self.ws.events.cases_changed.emit(CasesChanged(tuple(changed), tuple(created), "sync"))
         return page.pulled.changes
 
-    def _catch_up(self, first: _Page) -> int:
+    def _catch_up(self, first: _Page, behind: int) -> int:
         ready: queue.Queue[_Page | BaseException] = queue.Queue(maxsize=2)
         halt = threading.Event()
+        children: list[FetchProcess] = []  # the fetch process, killed when the catch-up ends
+        in_process = (
+            self.fetch_in_process and isinstance(self.client, SyncClient) and behind >= FETCH_PROCESS_PAGES * self.page
+        )
         fetcher = threading.Thread(
-            target=self._fetch_pages, args=(first.cursor, ready, halt), name="cc-sync-fetch", daemon=True
+            target=self._fetch_pages_in_process if in_process else self._fetch_pages,
+            args=(first.cursor, ready, halt, children) if in_process else (first.cursor, ready, halt),
+            name="cc-sync-fetch",
+            daemon=True,
         )
         fetcher.start()
+        started = time.monotonic()
         applied = 0
         batch: _Page | None = first
         try:
@@ -258,6 +276,12 @@ class SyncWorker(threading.Thread):
                     raise failed
                 self._set("pull", ONLINE)
                 if batch.end:
+                    log.info(
+                        "caught up %d changes in %.1f s (pages fetched %s)",
+                        applied,
+                        time.monotonic() - started,
+                        "by a fetch process" if in_process and self.fetch_in_process else "in-process",
+                    )
                     return applied
                 batch = None
                 while batch is None and not self._stop_evt.is_set():  # wait for the next page
@@ -270,6 +294,8 @@ class SyncWorker(threading.Thread):
             return applied
         finally:
             halt.set()  # a fetcher still at work drops its page and ends
+            for child in children:
+                child.kill()
 
     def _fetch_pages(
         self, after: int, ready: queue.Queue[_Page | BaseException], halt: threading.Event
@@ -290,6 +316,48 @@ class SyncWorker(threading.Thread):
                 return
             after = item.cursor
 
+    def _fetch_pages_in_process(
+        self, after: int, ready: queue.Queue[_Page | BaseException], halt: threading.Event, children: list[FetchProcess]
+    ) -> None:
+        """``_fetch_pages`` with the downloading and parsing in a process of its own
+        (``sync.fetch``): on the other core, without the GIL of this one. If that process
+        cannot run here, or ends without a word, the pages come in-process from where it was."""
+        assert isinstance(self.client, SyncClient)
+        try:
+            child = FetchProcess(self.client, after, self.page, ORDERS)
+        except FetchProcessFailed as exc:
+            log.warning("%s; the catch-up fetches in-process", exc)
+            self.fetch_in_process = False
+            self._fetch_pages(after, ready, halt)
+            return
+        children.append(child)
+        item: _Page | BaseException
+        try:
+            while not halt.is_set():
+                try:
+                    item = _Page(*child.next())
+                except FetchProcessFailed as exc:
+                    if halt.is_set():  # killed: the catch-up is over
+                        return
+                    log.warning("%s; the catch-up goes on in-process from seq %d", exc, after)
+                    if not child.pages:
+                        self.fetch_in_process = False  # it could not run here: not again
+                    self._fetch_pages(after, ready, halt)
+                    return
+                except BaseException as exc:  # what the fetch raised: the pull thread reports it
+                    item = exc
+                while not halt.is_set():
+                    try:
+                        ready.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if isinstance(item, BaseException) or item.end:
+                    return
+                after = item.cursor
+        finally:
+            child.close()
+
 
 class _Page:
     """A feed answer (or several in a row), made ready to write."""
@@ -302,7 +370,7 @@ class _Page:
     @classmethod
     def of(cls, answer: dict[str, Any]) -> _Page:
         changes = answer["changes"]
-        return cls(Pulled.of(changes), int(answer["cursor"]), not changes or not answer.get("more"))
+        return cls(Pulled.of(changes, ORDERS), int(answer["cursor"]), not changes or not answer.get("more"))
 
     def then(self, later: _Page) -> _Page:
         """This page and the next, as one batch."""

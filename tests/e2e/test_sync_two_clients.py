@@ -7,6 +7,9 @@ SyncWorker. Waits are bounded condition polls, never bare sleeps.
 
 from __future__ import annotations
 
+import logging
+import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,7 +191,10 @@ def test_outage_both_converge_and_every_command_is_applied_once(world) -> None: 
         assert [h["command_id"] for h in st.ws.history(shared)] == server_hist
 
 
-def test_back_from_a_long_outage_the_replica_catches_up_page_by_page(world) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("fetch", ["process", "thread", "no-python", "child-says-nothing"])
+def test_back_from_a_long_outage_the_replica_catches_up_page_by_page(world, fetch, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """B, 36 changes behind, catches up: its pages fetched by a fetch process (sync.fetch), on
+    a thread, or, where the process cannot start or ends without a word, in-process after all."""
     server, a, b = world
     b.stop()
     depts = sorted(d.code for d in a.ws.ref.departments.values() if d.centre_code == COUNTY)
@@ -200,8 +206,13 @@ def test_back_from_a_long_outage_the_replica_catches_up_page_by_page(world) -> N
         ids.append(cid)
     wait_for(lambda: a.pending() == 0, what="A's commands to reach the server")
     # B comes back 36 changes behind, fetching 5 a page and writing the pages it has in hand together
-    b.start(run=False, page=5, catch_up_batch=12)
+    b.start(run=False, page=5, catch_up_batch=12, fetch_in_process=fetch != "thread")
     assert b.worker is not None
+    if fetch == "no-python":
+        monkeypatch.setattr(sys, "executable", str(Path(__file__).parent / "no-such-python"))
+    elif fetch == "child-says-nothing":
+        monkeypatch.setattr(sys, "executable", shutil.which("true"))
+    caplog.set_level(logging.INFO, logger="commandcenter.sync.worker")
     batches: list[int] = []
     apply_pulled = b.worker.replica.apply_pulled
 
@@ -216,3 +227,14 @@ def test_back_from_a_long_outage_the_replica_catches_up_page_by_page(world) -> N
         assert [h["action"] for h in b.ws.history(cid)] == ["create", "accept", "dispatch"]
         assert b.case(cid)["status"] == server.case(cid)["status"] == "dispatched"  # type: ignore[index]
     assert sum(batches) == 36 and max(batches) <= 12  # every change once, at most 12 a transaction
+    wait_for(lambda: any("caught up" in r.getMessage() for r in caplog.records), what="the catch-up's log line")
+    [done] = [r.getMessage() for r in caplog.records if "caught up" in r.getMessage()]
+    assert done.startswith("caught up 36 changes")
+    if fetch == "process":
+        assert done.endswith("(pages fetched by a fetch process)") and b.worker.fetch_in_process
+    else:
+        assert done.endswith("(pages fetched in-process)")
+        # the process could not run: said once in the log, and not tried again by this worker
+        assert (fetch == "thread") == (not any("fetch process" in r.getMessage() for r in caplog.records
+                                               if r.levelno == logging.WARNING))
+        assert not b.worker.fetch_in_process

@@ -4,6 +4,7 @@ the server cannot be reached (a closed loopback port, no mocked HTTP)."""
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -292,3 +293,29 @@ def test_answers_are_read_whole_and_the_connection_is_kept_alive() -> None:
         assert srv.requests == 3 and srv.connections == 1  # kept alive: one connection carried all three
     finally:
         srv.close()
+
+
+def test_the_fetch_process_reports_each_failure_as_the_in_process_fetch_would_raise_it() -> None:
+    """sync.fetch hands its failures over a pipe: the worker must get the same exception
+    (same class, message, login code, HTTP status) to go offline, degraded or log in again."""
+    from commandcenter.sync import client as sc
+    from commandcenter.sync.fetch import _error_frame, _read, _write, rebuild_error
+
+    cases: list[BaseException] = [
+        sc.Slow("GET /api/changes: no answer within 10 s"),
+        sc.Unavailable("GET /api/changes: connection refused"),
+        sc.AuthError("账号已锁定", "locked"),
+        sc.ServerError("GET /api/changes: HTTP 500: boom", 500),
+        ValueError("Expecting value: line 1 column 1"),
+    ]
+    pipe = io.BytesIO()
+    for exc in cases:
+        _write(pipe, _error_frame(exc))
+    pipe.seek(0)
+    back = []
+    while (frame := _read(pipe)) is not None:
+        back.append(rebuild_error(*frame[1:]))
+    assert [type(e) for e in back] == [sc.Slow, sc.Unavailable, sc.AuthError, sc.ServerError, sc.SyncError]
+    assert [str(e) for e in back[:4]] == [str(e) for e in cases[:4]]
+    assert back[2].code == "locked" and back[3].status == 500  # type: ignore[attr-defined]
+    assert str(back[4]) == "ValueError: Expecting value: line 1 column 1"
