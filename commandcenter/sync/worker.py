@@ -298,12 +298,19 @@ class SyncWorker(threading.Thread):
                 child.kill()
 
     def _fetch_pages(
-        self, after: int, ready: queue.Queue[_Page | BaseException], halt: threading.Event
+        self,
+        after: int,
+        ready: queue.Queue[_Page | BaseException],
+        halt: threading.Event,
+        source: Callable[[int], _Page] | None = None,
     ) -> None:
+        """Hand the pages after ``after`` to the pull thread until the last one or a failure
+        (handed over too); ``source`` fetches one page (default: in this process)."""
+        fetch = source or self._fetch_page
         item: _Page | BaseException
         while not halt.is_set():
             try:
-                item = _Page.of(self.client.changes(after, timeout=0.0, limit=self.page))
+                item = fetch(after)
             except BaseException as exc:  # handed to the pull thread, which reports it
                 item = exc
             while not halt.is_set():
@@ -315,6 +322,9 @@ class SyncWorker(threading.Thread):
             if isinstance(item, BaseException) or item.end:
                 return
             after = item.cursor
+
+    def _fetch_page(self, after: int) -> _Page:
+        return _Page.of(self.client.changes(after, timeout=0.0, limit=self.page))
 
     def _fetch_pages_in_process(
         self, after: int, ready: queue.Queue[_Page | BaseException], halt: threading.Event, children: list[FetchProcess]
@@ -331,30 +341,24 @@ class SyncWorker(threading.Thread):
             self._fetch_pages(after, ready, halt)
             return
         children.append(child)
-        item: _Page | BaseException
-        try:
-            while not halt.is_set():
+        from_child = True
+
+        def fetch(after: int) -> _Page:
+            nonlocal from_child
+            if from_child:
                 try:
-                    item = _Page(*child.next())
+                    return _Page(*child.next())
                 except FetchProcessFailed as exc:
                     if halt.is_set():  # killed: the catch-up is over
-                        return
+                        raise
                     log.warning("%s; the catch-up goes on in-process from seq %d", exc, after)
                     if not child.pages:
                         self.fetch_in_process = False  # it could not run here: not again
-                    self._fetch_pages(after, ready, halt)
-                    return
-                except BaseException as exc:  # what the fetch raised: the pull thread reports it
-                    item = exc
-                while not halt.is_set():
-                    try:
-                        ready.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if isinstance(item, BaseException) or item.end:
-                    return
-                after = item.cursor
+                    from_child = False
+            return self._fetch_page(after)
+
+        try:
+            self._fetch_pages(after, ready, halt, fetch)
         finally:
             child.close()
 
