@@ -156,6 +156,16 @@ def _push_items(body: PushIn) -> list[PushItem]:
     ]
 
 
+async def poll_session(core: ServerCore, token: str | None) -> Session | None:
+    """The session of a change poll's token: one checked in the last few seconds is not
+    looked up again (ServerCore.cached_session: in the event loop, no thread hop, no store
+    read); another is looked up in the store on a worker thread. None: no such live token."""
+    s = core.cached_session(token)
+    if s is None and token:
+        s = await run_in_threadpool(core.session, token)
+    return s
+
+
 def _credentials_url(engine: Engine) -> str:
     """A libpq URL for psycopg.connect from the SQLAlchemy engine URL."""
     url = engine.url.set(drivername="postgresql")
@@ -200,10 +210,7 @@ def create_app(db_url: str, *, core: ServerCore | None = None, migrate: bool = T
     async def feed_session(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Session:  # noqa: B008
         """For the change feed only (read-only, polled by every workstation all day): a token
         checked in the last few seconds is not looked up again (ServerCore.cached_session)."""
-        token = creds.credentials if creds is not None else None
-        s = core.cached_session(token)  # in the event loop: no thread hop, no store read
-        if s is None and token:
-            s = await run_in_threadpool(core.session, token)
+        s = await poll_session(core, creds.credentials if creds is not None else None)
         if s is None:
             raise HTTPException(401, "未登录或登录已过期", headers={"WWW-Authenticate": "Bearer"})
         return s
@@ -399,10 +406,7 @@ class FastPaths:
         after, limit, timeout = int(args["after"]), int(args["limit"]), float(args["timeout"])
         if after > MAX_INT or not 1 <= limit <= 5000 or timeout > MAX_POLL_S:
             return None
-        token = self._token(scope)
-        session = self.core.cached_session(token)  # in the event loop: no thread hop, no store read
-        if session is None and token:
-            session = await run_in_threadpool(self.core.session, token)
+        session = await poll_session(self.core, self._token(scope))
         if session is None:
             return None
         return session.client_id, after, timeout, limit

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ..services.events import CasesChanged
@@ -249,12 +250,8 @@ class SyncWorker(threading.Thread):
         in_process = (
             self.fetch_in_process and isinstance(self.client, SyncClient) and behind >= FETCH_PROCESS_PAGES * self.page
         )
-        fetcher = threading.Thread(
-            target=self._fetch_pages_in_process if in_process else self._fetch_pages,
-            args=(first.cursor, ready, halt, children) if in_process else (first.cursor, ready, halt),
-            name="cc-sync-fetch",
-            daemon=True,
-        )
+        fetch = partial(self._fetch_pages_in_process, children=children) if in_process else self._fetch_pages
+        fetcher = threading.Thread(target=fetch, args=(first.cursor, ready, halt), name="cc-sync-fetch", daemon=True)
         fetcher.start()
         started = time.monotonic()
         applied = 0
